@@ -1,0 +1,265 @@
+//! The one error type of the crate.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io;
+use std::os::raw::c_int;
+
+use crate::sys::{self, ffi::errno as e};
+
+/// What kind of failure an [`Error`] is: the part code branches on.
+///
+/// Every errno maps to a kind; errno values with no kind of their own are
+/// [`ErrorKind::Other`] (their number is still in [`Error::errno`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The call would have blocked (`EAGAIN`): no message under
+    /// `DONTWAIT`, a full queue, or a send/receive timeout expired.
+    WouldBlock,
+    /// A signal interrupted a blocking call (`EINTR`).
+    Interrupted,
+    /// The context was shut down or terminated (`ETERM`).
+    Terminated,
+    /// The message cannot be routed to its destination (`EHOSTUNREACH`),
+    /// for example ROUTER with `ROUTER_MANDATORY` and an unknown peer.
+    HostUnreachable,
+    /// An endpoint is malformed (`EINVAL` from bind/connect, or an endpoint
+    /// that libzmq cannot be given, such as one with a NUL byte).
+    InvalidEndpoint,
+    /// An argument is not valid (`EINVAL`), or an input was rejected on
+    /// our side before reaching libzmq.
+    InvalidArgument,
+    /// The endpoint's transport is unknown or not compiled in
+    /// (`EPROTONOSUPPORT`).
+    ProtocolNotSupported,
+    /// The transport does not work with this socket type (`ENOCOMPATPROTO`).
+    IncompatibleProtocol,
+    /// The address is already in use (`EADDRINUSE`).
+    AddressInUse,
+    /// The address is not local or cannot be assigned (`EADDRNOTAVAIL`).
+    AddressNotAvailable,
+    /// A network interface named in the endpoint does not exist (`ENODEV`).
+    NoSuchDevice,
+    /// The operation is not supported by this socket type or build
+    /// (`ENOTSUP`).
+    NotSupported,
+    /// The socket is not in the state the operation needs (`EFSM`), for
+    /// example a REQ socket sending twice without receiving.
+    InvalidState,
+    /// The handle is not a valid socket (`ENOTSOCK`).
+    NotASocket,
+    /// The endpoint is not bound or connected (`ENOENT` from
+    /// unbind/disconnect).
+    NotFound,
+    /// Too many sockets or files are open (`EMFILE`), or the context's
+    /// I/O threads cannot serve another socket (`EMTHREAD`).
+    TooManyOpen,
+    /// The message is larger than the socket accepts (`EMSGSIZE`).
+    MessageTooLarge,
+    /// The peer refused the connection (`ECONNREFUSED`).
+    ConnectionRefused,
+    /// Out of memory (`ENOMEM`) or buffer space (`ENOBUFS`).
+    OutOfMemory,
+    /// Received bytes were not valid UTF-8; the error holds them
+    /// ([`Error::into_bytes`]).
+    InvalidUtf8,
+    /// Any other errno.
+    Other,
+}
+
+impl ErrorKind {
+    fn from_errno(errno: c_int) -> Self {
+        match errno {
+            x if x == e::EAGAIN => ErrorKind::WouldBlock,
+            x if x == e::EINTR => ErrorKind::Interrupted,
+            x if x == e::ETERM => ErrorKind::Terminated,
+            x if x == e::EHOSTUNREACH => ErrorKind::HostUnreachable,
+            x if x == e::EINVAL => ErrorKind::InvalidArgument,
+            x if x == e::EPROTONOSUPPORT => ErrorKind::ProtocolNotSupported,
+            x if x == e::ENOCOMPATPROTO => ErrorKind::IncompatibleProtocol,
+            x if x == e::EADDRINUSE => ErrorKind::AddressInUse,
+            x if x == e::EADDRNOTAVAIL => ErrorKind::AddressNotAvailable,
+            x if x == e::ENODEV => ErrorKind::NoSuchDevice,
+            x if x == e::ENOTSUP => ErrorKind::NotSupported,
+            x if x == e::EFSM => ErrorKind::InvalidState,
+            x if x == e::ENOTSOCK => ErrorKind::NotASocket,
+            x if x == e::ENOENT => ErrorKind::NotFound,
+            x if x == e::EMFILE || x == e::EMTHREAD => ErrorKind::TooManyOpen,
+            x if x == e::EMSGSIZE => ErrorKind::MessageTooLarge,
+            x if x == e::ECONNREFUSED => ErrorKind::ConnectionRefused,
+            x if x == e::ENOMEM || x == e::ENOBUFS => ErrorKind::OutOfMemory,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Extra {
+    detail: Option<Cow<'static, str>>,
+    bytes: Option<Vec<u8>>,
+}
+
+/// An error from libzmq or from checks made on our side.
+///
+/// It carries the errno (libzmq's, or `EINVAL` for input rejected before
+/// reaching libzmq), libzmq's text for it, a [`kind`](Error::kind) to
+/// branch on, and sometimes a detail saying what was wrong.
+///
+/// ```
+/// use zmq4::{Context, ErrorKind, SocketType};
+///
+/// let ctx = Context::new()?;
+/// let sock = ctx.socket(SocketType::Pull)?;
+/// let err = sock.bind("nosuch://x").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::ProtocolNotSupported);
+/// # Ok::<(), zmq4::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct Error {
+    errno: c_int,
+    kind: ErrorKind,
+    // Boxed so that `Result<(), Error>` stays two words on hot paths.
+    extra: Option<Box<Extra>>,
+}
+
+impl Error {
+    /// The error for an errno that libzmq reported.
+    pub fn from_errno(errno: c_int) -> Self {
+        Error {
+            errno,
+            kind: ErrorKind::from_errno(errno),
+            extra: None,
+        }
+    }
+
+    /// An error for input rejected on our side, with a kind and a detail.
+    pub(crate) fn invalid(kind: ErrorKind, detail: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            errno: e::EINVAL,
+            kind,
+            extra: Some(Box::new(Extra {
+                detail: Some(detail.into()),
+                bytes: None,
+            })),
+        }
+    }
+
+    /// Received bytes that are not UTF-8; the error keeps them.
+    pub(crate) fn invalid_utf8(err: std::string::FromUtf8Error) -> Self {
+        let detail = format!("received bytes are not valid UTF-8 ({})", err.utf8_error());
+        Error {
+            errno: e::EINVAL,
+            kind: ErrorKind::InvalidUtf8,
+            extra: Some(Box::new(Extra {
+                detail: Some(detail.into()),
+                bytes: Some(err.into_bytes()),
+            })),
+        }
+    }
+
+    /// The same error with another kind (for example `EINVAL` from
+    /// `zmq_bind` becomes [`ErrorKind::InvalidEndpoint`]).
+    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The same error with a detail saying what it concerns.
+    pub(crate) fn with_detail(mut self, detail: impl Into<Cow<'static, str>>) -> Self {
+        let extra = self.extra.get_or_insert_with(|| {
+            Box::new(Extra {
+                detail: None,
+                bytes: None,
+            })
+        });
+        extra.detail = Some(detail.into());
+        self
+    }
+
+    /// What kind of failure this is.
+    #[inline]
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The errno (libzmq's own values, such as `ETERM`, included).
+    #[inline]
+    pub fn errno(&self) -> c_int {
+        self.errno
+    }
+
+    /// libzmq's text for the errno (`zmq_strerror`).
+    pub fn message(&self) -> &'static str {
+        sys::strerror(self.errno)
+    }
+
+    /// What the error concerns, when known (an endpoint, an option...).
+    pub fn detail(&self) -> Option<&str> {
+        self.extra.as_ref()?.detail.as_deref()
+    }
+
+    /// The bytes of an [`ErrorKind::InvalidUtf8`] error.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        self.extra?.bytes
+    }
+
+    /// Whether the call would have blocked (`EAGAIN`).
+    #[inline]
+    pub fn is_would_block(&self) -> bool {
+        self.kind == ErrorKind::WouldBlock
+    }
+
+    /// Whether the context was terminated (`ETERM`).
+    #[inline]
+    pub fn is_terminated(&self) -> bool {
+        self.kind == ErrorKind::Terminated
+    }
+
+    fn render(&self) -> String {
+        match self.detail() {
+            Some(detail) if self.kind == ErrorKind::InvalidUtf8 => detail.to_string(),
+            Some(detail) => format!("{detail}: {}", self.message()),
+            None => self.message().to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind)
+            .field("errno", &self.errno)
+            .field("message", &self.message());
+        if let Some(detail) = self.detail() {
+            d.field("detail", &detail);
+        }
+        d.finish()
+    }
+}
+
+impl From<Error> for io::Error {
+    fn from(err: Error) -> io::Error {
+        let kind = match err.kind {
+            ErrorKind::WouldBlock => io::ErrorKind::WouldBlock,
+            ErrorKind::Interrupted => io::ErrorKind::Interrupted,
+            ErrorKind::InvalidEndpoint | ErrorKind::InvalidArgument => io::ErrorKind::InvalidInput,
+            ErrorKind::InvalidUtf8 => io::ErrorKind::InvalidData,
+            ErrorKind::AddressInUse => io::ErrorKind::AddrInUse,
+            ErrorKind::AddressNotAvailable => io::ErrorKind::AddrNotAvailable,
+            ErrorKind::ConnectionRefused => io::ErrorKind::ConnectionRefused,
+            ErrorKind::NotFound => io::ErrorKind::NotFound,
+            ErrorKind::NotSupported
+            | ErrorKind::ProtocolNotSupported
+            | ErrorKind::IncompatibleProtocol => io::ErrorKind::Unsupported,
+            ErrorKind::OutOfMemory => io::ErrorKind::OutOfMemory,
+            ErrorKind::Terminated => io::ErrorKind::BrokenPipe,
+            _ => io::ErrorKind::Other,
+        };
+        io::Error::new(kind, err)
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
