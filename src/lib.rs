@@ -3,12 +3,14 @@
 
 mod context;
 mod error;
+mod flags;
 mod message;
 mod socket;
 pub mod sys;
 
 pub use context::Context;
 pub use error::{Error, ErrorKind, Result};
+pub use flags::{RecvFlags, SendFlags};
 pub use message::Message;
 pub use socket::{Socket, SocketType};
 

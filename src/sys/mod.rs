@@ -370,3 +370,22 @@ impl std::fmt::Debug for RawMessage {
             .finish()
     }
 }
+
+/// How the linked libzmq was found when this crate was built:
+/// `"vendored"` (built from source, statically linked), `"system"` (found by
+/// pkg-config or vcpkg) or `"explicit"` (named by `ZMQ4_PREFIX` /
+/// `ZMQ4_LIB_DIR`).
+#[cfg(zmq4_libzmq = "vendored")]
+pub const LIBZMQ_SOURCE: &str = "vendored";
+/// How the linked libzmq was found when this crate was built:
+/// `"vendored"` (built from source, statically linked), `"system"` (found by
+/// pkg-config or vcpkg) or `"explicit"` (named by `ZMQ4_PREFIX` /
+/// `ZMQ4_LIB_DIR`).
+#[cfg(zmq4_libzmq = "system")]
+pub const LIBZMQ_SOURCE: &str = "system";
+/// How the linked libzmq was found when this crate was built:
+/// `"vendored"` (built from source, statically linked), `"system"` (found by
+/// pkg-config or vcpkg) or `"explicit"` (named by `ZMQ4_PREFIX` /
+/// `ZMQ4_LIB_DIR`).
+#[cfg(zmq4_libzmq = "explicit")]
+pub const LIBZMQ_SOURCE: &str = "explicit";
