@@ -208,6 +208,14 @@ impl Context {
             .map_err(|err| err.with_detail(format!("context option {name}")))
     }
 
+    /// `zmq_ctx_get` for an option whose value may be -1, which the C API
+    /// cannot tell from a failure. libzmq 4.3 never fails for these
+    /// options on a live context, so the value is returned as is.
+    fn get_signed(&self, option: c_int) -> c_int {
+        // SAFETY: the handle is a live context.
+        unsafe { ffi::zmq_ctx_get(self.raw.as_ptr(), option) }
+    }
+
     fn get_usize(&self, option: c_int, name: &str) -> Result<usize> {
         // libzmq only stores non-negative values for these options.
         self.get(option, name)
@@ -318,8 +326,9 @@ impl Context {
     #[doc(alias = "ZMQ_THREAD_SCHED_POLICY")]
     #[doc(alias = "zmq_ctx_get")]
     pub fn thread_sched_policy(&self) -> Result<Option<i32>> {
-        self.get(ffi::ZMQ_THREAD_SCHED_POLICY, "thread_sched_policy")
-            .map(|v| (v != ffi::ZMQ_THREAD_SCHED_POLICY_DFLT).then_some(v))
+        // libzmq stores only values >= 0 and its default, -1.
+        let policy = self.get_signed(ffi::ZMQ_THREAD_SCHED_POLICY);
+        Ok((policy >= 0).then_some(policy))
     }
 
     /// The numeric prefix of libzmq's thread names
@@ -329,7 +338,8 @@ impl Context {
     #[doc(alias = "ZMQ_THREAD_NAME_PREFIX")]
     #[doc(alias = "zmq_ctx_get")]
     pub fn thread_name_prefix(&self) -> Result<i32> {
-        self.get(ffi::ZMQ_THREAD_NAME_PREFIX, "thread_name_prefix")
+        // Any int is a valid prefix, -1 included.
+        Ok(self.get_signed(ffi::ZMQ_THREAD_NAME_PREFIX))
     }
 
     /// The prefix of libzmq's thread names as text
