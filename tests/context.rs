@@ -398,11 +398,7 @@ fn shutdown_unblocks_a_receive_in_another_thread() {
 
 #[test]
 fn term_reports_success() {
-    Context::new()
-        .unwrap()
-        .term()
-        .map_err(|(_, e)| e)
-        .unwrap();
+    Context::new().unwrap().term().map_err(|(_, e)| e).unwrap();
 
     // Queued messages of a socket with linger 0 do not hold term up.
     let ctx = Context::new().unwrap();
@@ -515,10 +511,7 @@ mod interrupted_term {
 
     #[test]
     fn interrupted_term_retries_when_asked() {
-        let ctx = Context::builder()
-            .retry_on_interrupt(true)
-            .build()
-            .unwrap();
+        let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
         let handle = leak_socket(&ctx);
         let before = SIGNALS.load(Ordering::SeqCst);
         term_under_signals(ctx, 5, move || close(handle))

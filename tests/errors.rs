@@ -14,12 +14,20 @@ fn errno_table() -> Vec<(&'static str, c_int, ErrorKind)> {
     vec![
         ("EACCES", e::EACCES, ErrorKind::PermissionDenied),
         ("EADDRINUSE", e::EADDRINUSE, ErrorKind::AddressInUse),
-        ("EADDRNOTAVAIL", e::EADDRNOTAVAIL, ErrorKind::AddressNotAvailable),
+        (
+            "EADDRNOTAVAIL",
+            e::EADDRNOTAVAIL,
+            ErrorKind::AddressNotAvailable,
+        ),
         ("EAFNOSUPPORT", e::EAFNOSUPPORT, ErrorKind::Other),
         ("EAGAIN", e::EAGAIN, ErrorKind::WouldBlock),
         ("EBADF", e::EBADF, ErrorKind::Other),
         ("ECONNABORTED", e::ECONNABORTED, ErrorKind::Other),
-        ("ECONNREFUSED", e::ECONNREFUSED, ErrorKind::ConnectionRefused),
+        (
+            "ECONNREFUSED",
+            e::ECONNREFUSED,
+            ErrorKind::ConnectionRefused,
+        ),
         ("ECONNRESET", e::ECONNRESET, ErrorKind::Other),
         ("EFAULT", e::EFAULT, ErrorKind::Other),
         // Not in the raw layer's table; 1 on every platform.
@@ -48,7 +56,11 @@ fn errno_table() -> Vec<(&'static str, c_int, ErrorKind)> {
         ),
         ("ETIMEDOUT", e::ETIMEDOUT, ErrorKind::Other),
         ("EFSM", e::EFSM, ErrorKind::InvalidState),
-        ("ENOCOMPATPROTO", e::ENOCOMPATPROTO, ErrorKind::IncompatibleProtocol),
+        (
+            "ENOCOMPATPROTO",
+            e::ENOCOMPATPROTO,
+            ErrorKind::IncompatibleProtocol,
+        ),
         ("ETERM", e::ETERM, ErrorKind::Terminated),
         ("EMTHREAD", e::EMTHREAD, ErrorKind::TooManyOpen),
     ]
@@ -273,7 +285,11 @@ fn malformed_endpoints_are_invalid_endpoint() {
         "",
     ] {
         let err = sock.bind(endpoint).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidEndpoint, "{endpoint:?}: {err}");
+        assert_eq!(
+            err.kind(),
+            ErrorKind::InvalidEndpoint,
+            "{endpoint:?}: {err}"
+        );
         assert_eq!(err.errno(), e::EINVAL);
         assert!(err.detail().unwrap().contains(endpoint), "{err}");
     }
@@ -339,14 +355,19 @@ fn unbind_or_disconnect_of_unknown_endpoint_is_not_found() {
     let sock = ctx.socket(SocketType::Pull).unwrap();
     let err = sock.unbind("tcp://127.0.0.1:5999").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
-    let err = sock.disconnect("inproc://errors-never-connected").unwrap_err();
+    let err = sock
+        .disconnect("inproc://errors-never-connected")
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
 
     // After a real unbind, a second one finds nothing.
     sock.bind("tcp://127.0.0.1:*").unwrap();
     let endpoint = last_endpoint(&sock);
     sock.unbind(&endpoint).unwrap();
-    assert_eq!(sock.unbind(&endpoint).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(
+        sock.unbind(&endpoint).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]

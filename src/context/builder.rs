@@ -360,7 +360,10 @@ impl ContextBuilder {
         }
         if self.thread_sched_policy.is_some()
             || self.thread_priority.is_some()
-            || self.thread_affinity.as_ref().is_some_and(|set| !set.is_empty())
+            || self
+                .thread_affinity
+                .as_ref()
+                .is_some_and(|set| !set.is_empty())
         {
             sched::check(
                 self.thread_sched_policy,
