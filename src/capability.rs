@@ -1,6 +1,5 @@
-//! What the linked libzmq is and what it was built with: its version and
-//! its optional capabilities (transports, security mechanisms, the DRAFT
-//! API).
+//! What the linked libzmq was built with: its optional capabilities
+//! (transports, security mechanisms, the DRAFT API).
 //!
 //! The answers come from the library the program actually runs with, not
 //! from the headers it was compiled against: a system libzmq may be
@@ -12,20 +11,6 @@ use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind};
 use crate::sys::ffi;
-
-/// The version of the linked libzmq, as (major, minor, patch).
-///
-/// ```
-/// let (major, minor, _patch) = zmq4::version();
-/// assert_eq!((major, minor), (4, 3));
-/// ```
-#[doc(alias = "zmq_version")]
-pub fn version() -> (i32, i32, i32) {
-    let (mut major, mut minor, mut patch) = (0, 0, 0);
-    // SAFETY: zmq_version writes three ints through valid pointers.
-    unsafe { ffi::zmq_version(&mut major, &mut minor, &mut patch) };
-    (major, minor, patch)
-}
 
 /// Whether the linked libzmq has the capability named `name`
 /// (`zmq_has`).

@@ -60,9 +60,18 @@ mod message;
 mod socket;
 pub mod sys;
 
-pub use capability::{capabilities, has, version, Capability};
+pub use capability::{capabilities, has, Capability};
 pub use context::{Context, ContextBuilder};
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use message::Message;
 pub use socket::{Socket, SocketType};
+
+/// The version of the linked libzmq, as (major, minor, patch).
+#[doc(alias = "zmq_version")]
+pub fn version() -> (i32, i32, i32) {
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: zmq_version writes three ints through valid pointers.
+    unsafe { sys::ffi::zmq_version(&mut major, &mut minor, &mut patch) };
+    (major, minor, patch)
+}
