@@ -8,6 +8,7 @@ use crate::socket::{Socket, SocketType};
 use crate::sys::{self, ffi, RawContext};
 
 mod builder;
+mod sched;
 
 pub use builder::ContextBuilder;
 

@@ -1,50 +1,15 @@
 //! Context: options through the builder and the setters, shutdown, term,
 //! the global context, and inproc between threads of one context.
 
+mod context_support;
+
 use std::os::raw::c_int;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use context_support::{exercise, guard, recv, send, set_int};
 use zmq4::sys::ffi;
-use zmq4::{Context, ErrorKind, Socket, SocketType};
-
-// Small helpers over the raw layer, so that these tests do not depend on
-// the safe send/receive and option API.
-
-fn set_int(sock: &Socket<'_>, option: c_int, value: c_int) {
-    // SAFETY: the socket is live; the value is a C int, as the option wants.
-    let rc = unsafe {
-        ffi::zmq_setsockopt(
-            sock.as_raw(),
-            option,
-            (&value as *const c_int).cast(),
-            std::mem::size_of::<c_int>(),
-        )
-    };
-    zmq4::sys::cvt(rc).expect("setsockopt");
-}
-
-/// Linger 0 and a receive timeout, so that a bug fails instead of hanging.
-fn guard(sock: &Socket<'_>) {
-    set_int(sock, ffi::ZMQ_LINGER, 0);
-    set_int(sock, ffi::ZMQ_RCVTIMEO, 5000);
-    set_int(sock, ffi::ZMQ_SNDTIMEO, 5000);
-}
-
-fn send(sock: &Socket<'_>, data: &[u8]) -> zmq4::Result<()> {
-    // SAFETY: the socket is live and the buffer is readable for its length.
-    let rc = unsafe { ffi::zmq_send(sock.as_raw(), data.as_ptr().cast(), data.len(), 0) };
-    zmq4::sys::cvt(rc).map(drop)
-}
-
-fn recv(sock: &Socket<'_>) -> zmq4::Result<Vec<u8>> {
-    let mut buf = vec![0u8; 256];
-    // SAFETY: the socket is live and the buffer is writable for its length.
-    let rc = unsafe { ffi::zmq_recv(sock.as_raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
-    let len = zmq4::sys::cvt(rc)? as usize;
-    buf.truncate(len.min(256));
-    Ok(buf)
-}
+use zmq4::{Context, ErrorKind, SocketType};
 
 #[test]
 fn defaults_are_libzmqs() {
@@ -91,15 +56,7 @@ fn builder_options_read_back() {
     assert!(ctx.retry_on_interrupt());
 
     // The context starts with its first socket and works with these.
-    let pull = ctx.socket(SocketType::Pull).unwrap();
-    guard(&pull);
-    pull.bind("tcp://127.0.0.1:*").unwrap();
-    let push = ctx.socket(SocketType::Push).unwrap();
-    guard(&push);
-    pull.bind("inproc://ctx-builder-read-back").unwrap();
-    push.connect("inproc://ctx-builder-read-back").unwrap();
-    send(&push, b"hi").unwrap();
-    assert_eq!(recv(&pull).unwrap(), b"hi");
+    exercise(&ctx);
 }
 
 #[test]
@@ -208,163 +165,6 @@ fn zero_io_threads_allow_only_inproc() {
     assert_eq!(recv(&pull).unwrap(), b"inproc needs no I/O thread");
 }
 
-/// The CPUs this process may run on, from /proc (Linux).
-#[cfg(target_os = "linux")]
-fn allowed_cpus() -> Vec<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let list = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
-        .unwrap()
-        .trim();
-    let mut cpus = Vec::new();
-    for part in list.split(',') {
-        match part.split_once('-') {
-            Some((a, b)) => cpus.extend(a.parse::<usize>().unwrap()..=b.parse().unwrap()),
-            None => cpus.push(part.parse().unwrap()),
-        }
-    }
-    cpus
-}
-
-/// Starts the context's threads and uses them over tcp, which aborts the
-/// process if libzmq could not apply its thread settings.
-fn exercise(ctx: &Context) {
-    let pull = ctx.socket(SocketType::Pull).unwrap();
-    guard(&pull);
-    pull.bind("tcp://127.0.0.1:*").unwrap();
-    let mut buf = [0u8; 256];
-    let mut len = buf.len();
-    // SAFETY: the socket is live; libzmq writes at most `len` bytes.
-    let rc = unsafe {
-        ffi::zmq_getsockopt(
-            pull.as_raw(),
-            ffi::ZMQ_LAST_ENDPOINT,
-            buf.as_mut_ptr().cast(),
-            &mut len,
-        )
-    };
-    zmq4::sys::cvt(rc).unwrap();
-    let endpoint = std::str::from_utf8(&buf[..len - 1]).unwrap().to_owned();
-    let push = ctx.socket(SocketType::Push).unwrap();
-    guard(&push);
-    push.connect(&endpoint).unwrap();
-    send(&push, b"threads run").unwrap();
-    assert_eq!(recv(&pull).unwrap(), b"threads run");
-}
-
-#[cfg(target_os = "linux")]
-mod linux_threads {
-    use super::*;
-
-    const SCHED_OTHER: i32 = 0;
-    const SCHED_FIFO: i32 = 1;
-
-    #[test]
-    fn affinity_to_an_allowed_cpu_works() {
-        let cpu = allowed_cpus()[0];
-        let ctx = Context::builder().thread_affinity([cpu]).build().unwrap();
-        exercise(&ctx);
-    }
-
-    #[test]
-    fn empty_affinity_means_no_affinity() {
-        let none: [usize; 0] = [];
-        let ctx = Context::builder().thread_affinity(none).build().unwrap();
-        exercise(&ctx);
-    }
-
-    #[test]
-    fn affinity_the_system_refuses_is_an_error() {
-        // Beyond CPU_SETSIZE: libzmq would silently drop it, leave an
-        // empty set and abort.
-        let err = Context::builder()
-            .thread_affinity([100_000])
-            .build()
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
-        assert!(err.detail().unwrap().contains("thread_affinity"), "{err}");
-
-        // Within CPU_SETSIZE but not a CPU this process may use.
-        let allowed = allowed_cpus();
-        if let Some(cpu) = (0..1024).find(|c| !allowed.contains(c)) {
-            let err = Context::builder()
-                .thread_affinity([cpu])
-                .build()
-                .unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
-            assert!(err.detail().unwrap().contains("thread_affinity"), "{err}");
-        }
-    }
-
-    #[test]
-    fn plain_policy_is_accepted_and_read_back() {
-        let ctx = Context::builder()
-            .thread_sched_policy(SCHED_OTHER)
-            .thread_priority(0)
-            .build()
-            .unwrap();
-        assert_eq!(ctx.thread_sched_policy().unwrap(), Some(SCHED_OTHER));
-        exercise(&ctx);
-    }
-
-    #[test]
-    fn unknown_policy_is_an_error_not_an_abort() {
-        let err = Context::builder()
-            .thread_sched_policy(12345)
-            .build()
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
-        assert!(err.detail().unwrap().contains("thread_sched_policy"));
-    }
-
-    #[test]
-    fn real_time_policy_without_priority_is_an_error() {
-        // SCHED_FIFO needs a static priority of 1 to 99; libzmq would keep
-        // the current one (0) and abort.
-        let err = Context::builder()
-            .thread_sched_policy(SCHED_FIFO)
-            .build()
-            .unwrap_err();
-        assert!(
-            matches!(
-                err.kind(),
-                ErrorKind::InvalidArgument | ErrorKind::PermissionDenied
-            ),
-            "{err}"
-        );
-        let err = Context::builder()
-            .thread_sched_policy(SCHED_FIFO)
-            .thread_priority(1000)
-            .build()
-            .unwrap_err();
-        assert!(
-            matches!(
-                err.kind(),
-                ErrorKind::InvalidArgument | ErrorKind::PermissionDenied
-            ),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn privileged_settings_work_or_are_refused_cleanly() {
-        let builders = [
-            Context::builder()
-                .thread_sched_policy(SCHED_FIFO)
-                .thread_priority(1),
-            // Priority above 0 under a normal policy asks for nice -20.
-            Context::builder().thread_priority(1),
-        ];
-        for builder in builders {
-            match builder.build() {
-                Ok(ctx) => exercise(&ctx),
-                Err(err) => assert_eq!(err.kind(), ErrorKind::PermissionDenied, "{err}"),
-            }
-        }
-    }
-}
-
 #[test]
 fn shutdown_unblocks_a_receive_in_another_thread() {
     let ctx = Context::new().unwrap();
@@ -421,104 +221,6 @@ fn term_reports_success() {
         unsafe { ffi::zmq_send(push.as_raw(), b"x".as_ptr().cast(), 1, ffi::ZMQ_DONTWAIT) };
     }
     ctx.term().map_err(|(_, e)| e).unwrap();
-}
-
-/// Signals the thread blocked in `zmq_ctx_term` while a leaked socket
-/// holds the context open, to see `EINTR` reported or retried.
-#[cfg(target_os = "linux")]
-mod interrupted_term {
-    use super::*;
-    use std::os::raw::c_ulong;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-    const SIGUSR1: c_int = 10;
-    static SIGNALS: AtomicUsize = AtomicUsize::new(0);
-
-    extern "C" {
-        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
-        fn pthread_self() -> c_ulong;
-        fn pthread_kill(thread: c_ulong, sig: c_int) -> c_int;
-    }
-
-    extern "C" fn on_signal(_: c_int) {
-        SIGNALS.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// Runs `term` on this thread while another one signals it every 20 ms
-    /// until `done` is set; `then` runs on the signalling thread after
-    /// `signals` signals were sent.
-    fn term_under_signals(
-        ctx: Context,
-        signals: usize,
-        then: impl FnOnce() + Send,
-    ) -> Result<(), (Context, zmq4::Error)> {
-        // SAFETY: installs a handler that only touches an atomic.
-        unsafe { signal(SIGUSR1, on_signal) };
-        // SAFETY: no preconditions.
-        let me = unsafe { pthread_self() };
-        let done = AtomicBool::new(false);
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                let mut then = Some(then);
-                let mut sent = 0;
-                while !done.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_millis(20));
-                    if done.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    // SAFETY: `me` is alive: it waits for this scope.
-                    unsafe { pthread_kill(me, SIGUSR1) };
-                    sent += 1;
-                    if sent == signals {
-                        if let Some(then) = then.take() {
-                            then();
-                        }
-                    }
-                }
-            });
-            let result = ctx.term();
-            done.store(true, Ordering::SeqCst);
-            result
-        })
-    }
-
-    /// A socket that nothing closes: the context cannot terminate until
-    /// `zmq_close` is called on the returned handle.
-    fn leak_socket(ctx: &Context) -> usize {
-        let sock = ctx.socket(SocketType::Pull).unwrap();
-        let handle = sock.as_raw() as usize;
-        std::mem::forget(sock);
-        handle
-    }
-
-    fn close(handle: usize) {
-        // SAFETY: the handle is a live socket that nothing else uses.
-        let rc = unsafe { ffi::zmq_close(handle as *mut std::os::raw::c_void) };
-        assert_eq!(rc, 0);
-    }
-
-    #[test]
-    fn interrupted_term_is_reported_and_can_resume() {
-        let ctx = Context::new().unwrap();
-        let handle = leak_socket(&ctx);
-        let (ctx, err) = term_under_signals(ctx, usize::MAX, || {}).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Interrupted, "{err}");
-        // The context is still there; once the socket is closed, term
-        // resumes and finishes.
-        close(handle);
-        ctx.term().map_err(|(_, e)| e).unwrap();
-    }
-
-    #[test]
-    fn interrupted_term_retries_when_asked() {
-        let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
-        let handle = leak_socket(&ctx);
-        let before = SIGNALS.load(Ordering::SeqCst);
-        term_under_signals(ctx, 5, move || close(handle))
-            .map_err(|(_, e)| e)
-            .unwrap();
-        assert!(SIGNALS.load(Ordering::SeqCst) - before >= 5);
-    }
 }
 
 #[test]
@@ -602,4 +304,49 @@ fn inproc_does_not_cross_contexts() {
     send(&push, b"lost").unwrap();
     let err = recv(&pull).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WouldBlock);
+}
+
+#[cfg(feature = "draft")]
+mod draft {
+    use super::*;
+
+    #[test]
+    fn zero_copy_recv_reads_back() {
+        let ctx = Context::new().unwrap();
+        assert!(ctx.zero_copy_recv().unwrap());
+        ctx.set_zero_copy_recv(false).unwrap();
+        assert!(!ctx.zero_copy_recv().unwrap());
+        let ctx = Context::builder().zero_copy_recv(false).build().unwrap();
+        assert!(!ctx.zero_copy_recv().unwrap());
+        exercise(&ctx);
+    }
+
+    #[test]
+    fn thread_name_prefix_text() {
+        let ctx = Context::new().unwrap();
+        assert_eq!(ctx.thread_name_prefix_str().unwrap(), "");
+        let ctx = Context::builder()
+            .thread_name_prefix_str("feed")
+            .build()
+            .unwrap();
+        assert_eq!(ctx.thread_name_prefix_str().unwrap(), "feed");
+        let ctx = Context::builder()
+            .thread_name_prefix_str("0123456789abcdef")
+            .build()
+            .unwrap();
+        assert_eq!(ctx.thread_name_prefix_str().unwrap(), "0123456789abcdef");
+        exercise(&ctx);
+        // A number set through the stable API reads back as text too.
+        let ctx = Context::builder().thread_name_prefix(77).build().unwrap();
+        assert_eq!(ctx.thread_name_prefix_str().unwrap(), "77");
+        assert_eq!(ctx.thread_name_prefix().unwrap(), 77);
+
+        for bad in ["", "0123456789abcdefg", "a\0b"] {
+            let err = Context::builder()
+                .thread_name_prefix_str(bad)
+                .build()
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{bad:?}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::os::raw::c_int;
 
-use crate::context::Context;
+use crate::context::{sched, Context};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::{ffi, RawContext};
 
@@ -355,7 +355,10 @@ impl ContextBuilder {
         if io + socks + 2 > i64::from(c_int::MAX) {
             return Err(Error::invalid(
                 ErrorKind::InvalidArgument,
-                format!("context options io_threads = {io} and max_sockets = {socks} are too large together"),
+                format!(
+                    "context options io_threads = {io} and max_sockets = {socks} \
+                     are too large together"
+                ),
             ));
         }
         if self.thread_sched_policy.is_some()
@@ -442,136 +445,5 @@ impl ContextBuilder {
             raw,
             retry_eintr: self.retry_eintr,
         })
-    }
-}
-
-/// Tries the thread scheduling options on a short-lived thread, the way
-/// libzmq will apply them in each of its threads, because libzmq aborts
-/// the process when the operating system refuses them.
-#[cfg(target_os = "linux")]
-mod sched {
-    use std::collections::BTreeSet;
-    use std::os::raw::c_int;
-
-    use crate::error::{Error, ErrorKind, Result};
-
-    fn refused(errno: c_int, what: String) -> Error {
-        let err = Error::from_errno(errno);
-        let err = if err.kind() == ErrorKind::PermissionDenied {
-            err
-        } else {
-            err.with_kind(ErrorKind::InvalidArgument)
-        };
-        err.with_detail(format!(
-            "{what}: the operating system refuses it (libzmq would abort when starting its threads)"
-        ))
-    }
-
-    /// Mirrors `thread_t::applySchedulingParameters` of libzmq 4.3.
-    fn apply(policy: Option<c_int>, priority: Option<c_int>, cpus: &BTreeSet<c_int>) -> Result<()> {
-        // SAFETY: plain libc calls on the calling thread with pointers to
-        // locals; the cpu_set_t is fully initialised by CPU_ZERO before use
-        // and CPU_SET is only given indices below CPU_SETSIZE.
-        unsafe {
-            let this = libc::pthread_self();
-            let mut current: c_int = 0;
-            let mut param: libc::sched_param = std::mem::zeroed();
-            let rc = libc::pthread_getschedparam(this, &mut current, &mut param);
-            if rc != 0 {
-                return Err(Error::from_errno(rc));
-            }
-            let policy = policy.unwrap_or(current);
-            let real_time = policy == libc::SCHED_FIFO || policy == libc::SCHED_RR;
-            if !real_time {
-                param.sched_priority = 0;
-            } else if let Some(priority) = priority {
-                param.sched_priority = priority;
-            }
-            let rc = libc::pthread_setschedparam(this, policy, &param);
-            if rc != 0 {
-                return Err(refused(
-                    rc,
-                    format!(
-                        "thread_sched_policy = {policy} with priority {}",
-                        param.sched_priority
-                    ),
-                ));
-            }
-            if !real_time && priority.is_some_and(|p| p > 0) {
-                // Linux keeps nice values per thread, so this only changes
-                // the thread that is about to end.
-                if libc::nice(-20) == -1 {
-                    return Err(refused(
-                        std::io::Error::last_os_error()
-                            .raw_os_error()
-                            .unwrap_or(libc::EPERM),
-                        format!("thread_priority = {}", priority.unwrap_or_default()),
-                    ));
-                }
-            }
-            if !cpus.is_empty() {
-                let mut set: libc::cpu_set_t = std::mem::zeroed();
-                libc::CPU_ZERO(&mut set);
-                for &cpu in cpus {
-                    if cpu as usize >= libc::CPU_SETSIZE as usize {
-                        return Err(Error::invalid(
-                            ErrorKind::InvalidArgument,
-                            format!(
-                                "context option thread_affinity: CPU {cpu} is beyond the {} CPUs the system can name",
-                                libc::CPU_SETSIZE
-                            ),
-                        ));
-                    }
-                    libc::CPU_SET(cpu as usize, &mut set);
-                }
-                let rc = libc::pthread_setaffinity_np(
-                    this,
-                    std::mem::size_of::<libc::cpu_set_t>(),
-                    &set,
-                );
-                if rc != 0 {
-                    return Err(refused(rc, format!("thread_affinity = {cpus:?}")));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub(super) fn check(
-        policy: Option<c_int>,
-        priority: Option<c_int>,
-        cpus: Option<&BTreeSet<c_int>>,
-    ) -> Result<()> {
-        let cpus = cpus.cloned().unwrap_or_default();
-        let probe = std::thread::Builder::new()
-            .name("zmq4-sched-check".into())
-            .spawn(move || apply(policy, priority, &cpus))
-            .map_err(|err| {
-                Error::from_errno(err.raw_os_error().unwrap_or(libc::EAGAIN))
-                    .with_detail("starting a thread to check the scheduling options")
-            })?;
-        probe.join().unwrap_or_else(|_| {
-            Err(Error::invalid(
-                ErrorKind::Other,
-                "checking the scheduling options failed",
-            ))
-        })
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod sched {
-    use std::collections::BTreeSet;
-    use std::os::raw::c_int;
-
-    use crate::error::Result;
-
-    /// No check is made outside Linux (see `thread_sched_policy`).
-    pub(super) fn check(
-        _policy: Option<c_int>,
-        _priority: Option<c_int>,
-        _cpus: Option<&BTreeSet<c_int>>,
-    ) -> Result<()> {
-        Ok(())
     }
 }
