@@ -87,8 +87,8 @@ impl ContextBuilder {
 
     /// The number of I/O threads (`ZMQ_IO_THREADS`, default 1).
     ///
-    /// One thread handles about a gigabyte of data per second; a rule of
-    /// thumb is one per gigabit/s in or out. `0` is valid when only
+    /// libzmq's rule of thumb is one thread per gigabyte of data in or out
+    /// per second. `0` is valid when only
     /// `inproc://` is used: binding or connecting any other transport then
     /// fails with [`ErrorKind::TooManyOpen`] (`EMTHREAD`).
     ///
@@ -199,7 +199,9 @@ impl ContextBuilder {
     /// the same settings on a short-lived thread and returns the refusal as
     /// an error ([`ErrorKind::PermissionDenied`] or
     /// [`ErrorKind::InvalidArgument`]). On other Unix systems no such check
-    /// is made; Windows builds of libzmq ignore the option.
+    /// is made, and a refused setting still aborts the process when the
+    /// first socket starts the threads. Windows builds of libzmq ignore the
+    /// option.
     #[doc(alias = "ZMQ_THREAD_SCHED_POLICY")]
     pub fn thread_sched_policy(self, policy: i32) -> Self {
         if policy < 0 {
@@ -248,8 +250,8 @@ impl ContextBuilder {
     /// On Linux, [`build`](ContextBuilder::build) checks that the operating
     /// system accepts the set (a CPU beyond `CPU_SETSIZE`, or no CPU this
     /// process may use, is an [`ErrorKind::InvalidArgument`] error; libzmq
-    /// itself would abort). Other systems ignore the option. libzmq has no
-    /// getter for it.
+    /// itself would abort). Elsewhere the set is not checked; Windows
+    /// builds of libzmq ignore it. libzmq has no getter for it.
     #[doc(alias = "ZMQ_THREAD_AFFINITY_CPU_ADD")]
     #[doc(alias = "ZMQ_THREAD_AFFINITY_CPU_REMOVE")]
     pub fn thread_affinity(self, cpus: impl IntoIterator<Item = usize>) -> Self {
@@ -317,7 +319,7 @@ impl ContextBuilder {
     ///   [`ErrorKind::Interrupted`]. The program sees the interruption and
     ///   can act on it, for example stop cleanly after Ctrl-C once its
     ///   signal handler has set a flag; it then calls again if it wants to
-    ///   go on. This is what libzmq itself, pyzmq and cppzmq do.
+    ///   go on. libzmq's C API and cppzmq report it too.
     /// - `true`: the call is made again until it completes or fails
     ///   otherwise, so [`ErrorKind::Interrupted`] is never seen. Receive and
     ///   send timeouts start again with each retry.
@@ -325,10 +327,11 @@ impl ContextBuilder {
     /// pebbe/zmq4 (Go) retries by default because the Go runtime interrupts
     /// threads with signals for its own preemption, so nearly every blocking
     /// call would fail spuriously; programs ported from it that rely on that
-    /// can turn retrying on here. Rust sends no such signals, so the only
-    /// interruptions are the program's own, and reporting them is the
-    /// choice that cannot hide one: a program blocked in a receive that
-    /// retries could never notice Ctrl-C.
+    /// can turn retrying on here. The Rust runtime sends no such signals,
+    /// so the only interruptions are the program's own, and reporting them
+    /// is the choice that hides none: a receive that retries keeps waiting
+    /// after Ctrl-C until a message arrives, even though the signal
+    /// handler has asked the program to stop.
     pub fn retry_on_interrupt(self, retry: bool) -> Self {
         ContextBuilder {
             retry_eintr: retry,
