@@ -427,3 +427,87 @@ fn every_pairing_over_ipc() {
 fn every_pairing_over_tcp() {
     run_transport(Transport::Tcp);
 }
+
+// Wiring: attach lists (goczmq style) and raw handles.
+
+#[test]
+fn attach_binds_or_connects_by_prefix_and_type() {
+    let ctx = Context::new().unwrap();
+    let (a, b, c) = (inproc("attach-a"), inproc("attach-b"), inproc("attach-c"));
+
+    // A ROUTER binds by default, a DEALER connects, as goczmq's
+    // NewRouter / NewDealer.
+    let router = ctx
+        .attached(SocketType::Router, &format!("{a}, @{b}"))
+        .unwrap();
+    let dealer = ctx.attached(SocketType::Dealer, &a).unwrap();
+    let other = ctx
+        .attached(SocketType::Dealer, &format!(">{b}, @{c}"))
+        .unwrap();
+    // `c` was bound by `other` despite the DEALER's default.
+    let third = socket(&ctx, SocketType::Dealer);
+    third.attach_with_default(&c, false).unwrap();
+
+    for (sock, name) in [(&dealer, b"a"), (&other, b"b")] {
+        sock.send(name, NONE).unwrap();
+        let got = router.recv_multipart(WAIT).unwrap();
+        assert_eq!(&got[1][..], name);
+    }
+    third.send("c", NONE).unwrap();
+    assert_eq!(other.recv_bytes(WAIT).unwrap(), b"c");
+}
+
+#[test]
+fn binds_by_default_follows_goczmq() {
+    use SocketType::*;
+    for kind in SocketType::ALL {
+        let expected = matches!(kind, Pub | XPub | Rep | Router | Pull);
+        #[cfg(feature = "draft")]
+        let expected = expected || matches!(kind, Server | Radio | Gather);
+        assert_eq!(kind.binds_by_default(), expected, "{kind}");
+    }
+}
+
+#[test]
+fn attach_errors_name_the_endpoint() {
+    let ctx = Context::new().unwrap();
+    let sock = socket(&ctx, SocketType::Router);
+    for bad in ["", "  ", "inproc://x,,inproc://y", "@", ">", "inproc://z,"] {
+        let err = sock.attach(bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidEndpoint, "{bad:?}");
+        assert!(err.detail().unwrap().contains(&format!("{bad:?}")), "{err}");
+    }
+    let err = sock.attach("@nosuch://thing").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ProtocolNotSupported);
+    assert!(err.to_string().contains("nosuch://thing"), "{err}");
+    let err = sock.attach(">tcp://no port here").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidEndpoint);
+    assert!(err.to_string().contains("tcp://no port here"), "{err}");
+    let err = ctx
+        .attached(SocketType::Pull, "tcp://127.0.0.1:*, @bad\0nul")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidEndpoint);
+}
+
+#[test]
+fn raw_handles_round_trip() {
+    let ctx = Context::new().unwrap();
+    let endpoint = inproc("raw");
+    let pull = socket(&ctx, SocketType::Pull);
+    pull.bind(&endpoint).unwrap();
+
+    let raw = socket(&ctx, SocketType::Push).into_raw();
+    assert!(!raw.is_null());
+    // SAFETY: `raw` was made on `ctx` by the socket given up above, and
+    // nothing else uses it.
+    let push = unsafe { Socket::from_raw(&ctx, raw) }.unwrap();
+    assert_eq!(push.socket_type(), SocketType::Push);
+    assert_eq!(push.as_raw(), raw);
+    push.connect(&endpoint).unwrap();
+    push.send("via raw", NONE).unwrap();
+    assert_eq!(pull.recv_bytes(WAIT).unwrap(), b"via raw");
+
+    // SAFETY: a null handle is allowed, and refused.
+    let err = unsafe { Socket::from_raw(&ctx, std::ptr::null_mut()) }.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+}
