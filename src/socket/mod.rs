@@ -24,6 +24,28 @@ pub use types::SocketType;
 /// be moved to another thread (`Send`) but not shared between threads (not
 /// `Sync`), because libzmq sockets are not thread-safe. Dropping it closes
 /// it; [`Socket::close`] reports errors.
+///
+/// # Sending and receiving
+///
+/// | to send | use | on failure |
+/// |---|---|---|
+/// | borrowed bytes, copied | [`send`](Socket::send) | the bytes stay yours |
+/// | an owned [`Message`](crate::Message), no copy | [`send_msg`](Socket::send_msg) | the message comes back in the [`SendError`] |
+/// | a message you keep and refill | [`send_msg_mut`](Socket::send_msg_mut) | the message is left intact |
+/// | several parts as one message | [`send_multipart`](Socket::send_multipart) | the unsent parts come back in the [`MultipartSendError`] |
+///
+/// | to receive | use |
+/// |---|---|
+/// | into one reused message, no allocation per message | [`recv`](Socket::recv) |
+/// | a new message | [`recv_msg`](Socket::recv_msg) |
+/// | into your buffer, truncation reported | [`recv_into`](Socket::recv_into) |
+/// | bytes / a string | [`recv_bytes`](Socket::recv_bytes) / [`recv_string`](Socket::recv_string) |
+/// | all parts of a message | [`recv_multipart`](Socket::recv_multipart) / [`recv_multipart_into`](Socket::recv_multipart_into) |
+///
+/// A signal that interrupts a blocking call makes it fail with
+/// [`ErrorKind::Interrupted`] (a send hands its message back, as for any
+/// other error), unless the context was built to retry such calls: then
+/// the call is made again (and a send or receive timeout starts over).
 pub struct Socket<'ctx> {
     pub(crate) raw: RawSocket,
     pub(crate) ctx: &'ctx Context,
