@@ -54,10 +54,10 @@ unsafe extern "C" fn free_vec(data: *mut c_void, hint: *mut c_void) {
 }
 
 /// Adopts the vector's buffer without copying or reallocating it, spare
-/// capacity included; up to 33 bytes are copied into the message instead
-/// (see [`Message`]).
+/// capacity included (`zmq_msg_init_data` with a free function that
+/// rebuilds the vector); up to 33 bytes are copied into the message
+/// instead (see [`Message`]).
 impl From<Vec<u8>> for Message {
-    #[doc(alias = "zmq_msg_init_data")]
     #[inline]
     fn from(data: Vec<u8>) -> Message {
         if data.len() <= INLINE_MAX {

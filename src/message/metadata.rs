@@ -21,7 +21,7 @@ use crate::{
 impl Message {
     /// A metadata property of a received message, as bytes: those libzmq
     /// sets (`"Peer-Address"`, `"User-Id"`), those the peer announced in
-    /// its handshake (`"Socket-Type"`, `"Routing-Id"`, and any set with
+    /// its handshake (`"Socket-Type"`, `"Identity"`, and any set with
     /// `ZMQ_METADATA` as `"X-..."`), and those a ZAP handler returned.
     ///
     /// `None` when the message has no such property (messages built
@@ -95,13 +95,16 @@ impl Message {
             .find(|t| t.name().as_bytes() == name)
     }
 
-    /// The routing id the sending socket announced in its handshake
-    /// (`"Routing-Id"`, sent by REQ, DEALER and ROUTER sockets; empty when
-    /// none was set). Not to be confused with the DRAFT
+    /// The routing id the sending socket announced in its handshake: REQ,
+    /// DEALER and ROUTER sockets send it (empty when none was set) under
+    /// the ZMTP property name `"Identity"`, which libzmq's own name
+    /// `"Routing-Id"` (`ZMQ_MSG_PROPERTY_ROUTING_ID`) does not find; this
+    /// asks for `"Identity"`, which libzmq answers from `"Routing-Id"` when
+    /// a peer sent that instead. Not to be confused with the DRAFT
     /// `routing_id()` of a message.
     #[doc(alias = "zmq_msg_gets")]
     pub fn routing_id_property(&self) -> Option<&[u8]> {
-        self.property_c(c"Routing-Id")
+        self.property_c(c"Identity")
     }
 }
 
