@@ -60,7 +60,10 @@ pub(crate) const INLINE_MAX: usize = 64 - (std::mem::size_of::<usize>() + 3 + 16
 /// allows it; see there). A message whose content is shared, or static,
 /// is never written in place: [`DerefMut`] first gives it a private copy
 /// of its bytes, so a write is only ever seen through the message that
-/// made it.
+/// made it. (libzmq offers no way to give a new message the metadata of
+/// another, so that copy does not keep the [`more`](Message::more) flag or
+/// the [properties](Message::property); with the DRAFT API it keeps the
+/// routing id and the group.)
 ///
 /// ```
 /// use zmq4::Message;
