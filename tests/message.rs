@@ -1,175 +1,18 @@
 //! Message: constructors, zero-copy adoption of owned buffers (and their
 //! release, exactly once), sharing, copy-on-write, metadata properties.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "message/net.rs"]
+mod net;
+#[path = "message/watch.rs"]
+mod watch;
+
 use std::collections::HashSet;
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
+use net::{last_endpoint, recv, send, set_bytes, socket, tcp_pair};
+use watch::{vec_with, Watch};
 use zmq4::sys::ffi;
 use zmq4::{Context, ErrorKind, Message, Socket, SocketType};
-
-// ---------------------------------------------------------------------------
-// An allocator that reports when one watched allocation is freed, so that a
-// test can see that a buffer handed to libzmq is freed, exactly once, with
-// the layout it was allocated with (a wrong capacity gives another size).
-
-struct Watching;
-
-static WATCH_PTR: AtomicUsize = AtomicUsize::new(0);
-static WATCH_SIZE: AtomicUsize = AtomicUsize::new(0);
-static FREES: AtomicUsize = AtomicUsize::new(0);
-static WATCH_LOCK: Mutex<()> = Mutex::new(());
-
-impl Watching {
-    fn note_free(ptr: *mut u8, layout: Layout) {
-        if ptr as usize == WATCH_PTR.load(SeqCst) && layout.size() == WATCH_SIZE.load(SeqCst) {
-            FREES.fetch_add(1, SeqCst);
-        }
-    }
-}
-
-// SAFETY: forwards every call to the system allocator unchanged.
-unsafe impl GlobalAlloc for Watching {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        Watching::note_free(ptr, layout);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        Watching::note_free(ptr, layout);
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
-#[global_allocator]
-static ALLOC: Watching = Watching;
-
-/// Watches one allocation (pointer and size) until dropped. Tests that
-/// watch are serialised by the lock. Sizes are odd and unique per test, so
-/// that another thread's allocation is not mistaken for the watched one.
-struct Watch {
-    _lock: MutexGuard<'static, ()>,
-}
-
-impl Watch {
-    fn new(ptr: *const u8, size: usize) -> Watch {
-        let lock = WATCH_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        FREES.store(0, SeqCst);
-        WATCH_SIZE.store(size, SeqCst);
-        WATCH_PTR.store(ptr as usize, SeqCst);
-        Watch { _lock: lock }
-    }
-
-    fn frees(&self) -> usize {
-        FREES.load(SeqCst)
-    }
-
-    /// Waits (up to 5 s) for the buffer to be freed on another thread, then
-    /// a little longer to catch a second free.
-    fn wait_freed(&self) -> usize {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.frees() == 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-        self.frees()
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        WATCH_PTR.store(0, SeqCst);
-        WATCH_SIZE.store(0, SeqCst);
-    }
-}
-
-/// A vector of `len` bytes (0, 1, 2...) in an allocation of `capacity`.
-fn vec_with(len: usize, capacity: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(capacity);
-    v.extend((0..len).map(|i| i as u8));
-    assert_eq!(v.capacity(), capacity);
-    v
-}
-
-// ---------------------------------------------------------------------------
-// Raw socket helpers (through zmq4::sys::ffi and the handles' as_raw).
-
-fn set_int(sock: &Socket<'_>, option: c_int, value: c_int) {
-    // SAFETY: a live socket, and a pointer/length describing an int.
-    let rc = unsafe {
-        ffi::zmq_setsockopt(
-            sock.as_raw(),
-            option,
-            (&value as *const c_int).cast(),
-            std::mem::size_of::<c_int>(),
-        )
-    };
-    assert_eq!(rc, 0, "setsockopt {option}");
-}
-
-fn set_bytes(sock: &Socket<'_>, option: c_int, value: &[u8]) {
-    // SAFETY: a live socket, and a pointer/length describing the bytes.
-    let rc =
-        unsafe { ffi::zmq_setsockopt(sock.as_raw(), option, value.as_ptr().cast(), value.len()) };
-    assert_eq!(rc, 0, "setsockopt {option}");
-}
-
-/// A socket with linger 0 and a 5 s receive timeout.
-fn socket(ctx: &Context, kind: SocketType) -> Socket<'_> {
-    let sock = ctx.socket(kind).unwrap();
-    set_int(&sock, ffi::ZMQ_LINGER as c_int, 0);
-    set_int(&sock, ffi::ZMQ_RCVTIMEO as c_int, 5000);
-    sock
-}
-
-fn last_endpoint(sock: &Socket<'_>) -> String {
-    let mut buf = [0u8; 256];
-    let mut len = buf.len();
-    // SAFETY: a live socket; libzmq writes at most `len` bytes.
-    let rc = unsafe {
-        ffi::zmq_getsockopt(
-            sock.as_raw(),
-            ffi::ZMQ_LAST_ENDPOINT as c_int,
-            buf.as_mut_ptr().cast(),
-            &mut len,
-        )
-    };
-    assert_eq!(rc, 0);
-    String::from_utf8(buf[..len - 1].to_vec()).unwrap()
-}
-
-fn send(sock: &Socket<'_>, mut msg: Message, more: bool) {
-    let flags = if more { ffi::ZMQ_SNDMORE as c_int } else { 0 };
-    // SAFETY: a live socket and an initialised message we own; on success
-    // libzmq takes the content and leaves the message empty.
-    let rc = unsafe { ffi::zmq_msg_send(msg.as_raw_mut(), sock.as_raw(), flags) };
-    assert!(rc >= 0, "zmq_msg_send failed: {}", zmq4::sys::last_error());
-}
-
-fn recv(sock: &Socket<'_>) -> Message {
-    let mut msg = Message::new();
-    // SAFETY: a live socket and an initialised message we own.
-    let rc = unsafe { ffi::zmq_msg_recv(msg.as_raw_mut(), sock.as_raw(), 0) };
-    assert!(rc >= 0, "zmq_msg_recv failed: {}", zmq4::sys::last_error());
-    msg
-}
-
-/// A connected pair over TCP on the loopback interface: (bound, connected).
-fn tcp_pair(ctx: &Context, bound: SocketType, connected: SocketType) -> (Socket<'_>, Socket<'_>) {
-    let a = socket(ctx, bound);
-    a.bind("tcp://127.0.0.1:*").unwrap();
-    let b = socket(ctx, connected);
-    b.connect(&last_endpoint(&a)).unwrap();
-    (a, b)
-}
 
 // ---------------------------------------------------------------------------
 // Constructors.
