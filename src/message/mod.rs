@@ -38,9 +38,9 @@ pub(crate) const INLINE_MAX: usize = 64 - (std::mem::size_of::<usize>() + 3 + 16
 /// Owned buffers are adopted without copying: `Vec<u8>` (spare capacity
 /// included), `Box<[u8]>`, `String`, `Box<str>`, and static data through
 /// [`from_static`](Message::from_static). Borrowed data (`&[u8]`, `&str`,
-/// arrays) is copied. Buffers of up to 33 bytes (37 on 32-bit targets) are always copied: libzmq
-/// stores that much inside the message itself, which is cheaper than
-/// keeping a separate buffer alive.
+/// arrays) is copied. Buffers of up to 33 bytes (37 on 32-bit targets)
+/// are always copied: libzmq stores that much inside the message itself,
+/// which is cheaper than keeping a separate buffer alive.
 ///
 /// ```
 /// use zmq4::Message;
