@@ -346,7 +346,9 @@ impl DerefMut for Message {
         if self.is_shared() {
             *self = self.private_copy(true);
         }
-        self.raw.as_bytes_mut()
+        // SAFETY: the message is not shared and not static (checked just
+        // above, or replaced by a private copy), as explained above.
+        unsafe { self.raw.as_bytes_mut() }
     }
 }
 
