@@ -49,6 +49,36 @@ fn dontwait_without_peer_hands_the_message_back() {
 }
 
 #[test]
+fn a_zero_copy_message_comes_back_with_its_own_buffer() {
+    let ctx = Context::new().unwrap();
+    let push = socket(&ctx, SocketType::Push);
+
+    let vec = PAYLOAD.to_vec();
+    let buffer = vec.as_ptr();
+    let msg = Message::from(vec);
+    assert_eq!(msg.as_ptr(), buffer, "adopted without copying");
+    let err = push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err();
+    let msg = err.into_message();
+    assert_eq!(msg.as_ptr(), buffer, "the very buffer of the Vec");
+    assert_eq!(&msg[..], PAYLOAD);
+
+    let msg = Message::from_static(PAYLOAD);
+    let err = push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err();
+    assert_eq!(err.into_message().as_ptr(), PAYLOAD.as_ptr());
+
+    let parts = vec![
+        Message::from(PAYLOAD.to_vec()),
+        Message::from(String::from("s")),
+    ];
+    let buffers: Vec<_> = parts.iter().map(|m| m.as_ptr()).collect();
+    let err = push.send_multipart(parts, SendFlags::DONTWAIT).unwrap_err();
+    assert_eq!(err.sent(), 0);
+    let unsent = err.into_unsent();
+    assert_eq!(unsent[0].as_ptr(), buffers[0]);
+    assert_eq!(&unsent[1][..], b"s");
+}
+
+#[test]
 fn send_timeout_hands_the_message_back() {
     let ctx = Context::new().unwrap();
     let req = socket(&ctx, SocketType::Req);

@@ -288,6 +288,36 @@ fn send_multipart_accepts_any_iterator_of_messages() {
 }
 
 #[test]
+fn send_multipart_accepts_owned_and_borrowed_bytes() {
+    let ctx = Context::new().unwrap();
+    let (a, b) = pair(&ctx);
+    let owned = vec![vec![1u8; 100], vec![2u8; 3]];
+    a.send_multipart(&owned, NONE).unwrap(); // &Vec<u8>: copied
+    a.send_multipart(owned.clone(), NONE).unwrap(); // Vec<u8>: moved in
+    a.send_multipart([b"ab", b"cd"], NONE).unwrap(); // &[u8; N]
+    a.send_multipart(["x", "yz"], NONE).unwrap(); // &str
+    a.send_multipart([String::from("s")], NONE).unwrap(); // String
+    let slices: Vec<&[u8]> = vec![b"p", b"", b"q"];
+    a.send_multipart(slices, NONE).unwrap(); // &[u8]
+
+    assert_eq!(bytes(&b.recv_multipart(WAIT).unwrap()), owned);
+    assert_eq!(bytes(&b.recv_multipart(WAIT).unwrap()), owned);
+    assert_eq!(
+        bytes(&b.recv_multipart(WAIT).unwrap()),
+        [b"ab".to_vec(), b"cd".to_vec()]
+    );
+    assert_eq!(
+        bytes(&b.recv_multipart(WAIT).unwrap()),
+        [b"x".to_vec(), b"yz".to_vec()]
+    );
+    assert_eq!(bytes(&b.recv_multipart(WAIT).unwrap()), [b"s".to_vec()]);
+    assert_eq!(
+        bytes(&b.recv_multipart(WAIT).unwrap()),
+        [b"p".to_vec(), vec![], b"q".to_vec()]
+    );
+}
+
+#[test]
 fn send_multipart_refuses_no_parts() {
     let ctx = Context::new().unwrap();
     let (a, b) = pair(&ctx);

@@ -119,7 +119,7 @@ impl Socket<'_> {
     /// let ctx = Context::new()?;
     /// let push = ctx.socket(SocketType::Push)?;
     /// // No peer: a non-blocking send cannot queue the message...
-    /// let msg = Message::copy_from(b"precious")?;
+    /// let msg = Message::from(b"precious".to_vec());
     /// let err = push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::WouldBlock);
     /// // ...and hands it back.
@@ -214,8 +214,10 @@ impl Socket<'_> {
     /// [`SendFlags::SNDMORE`], the last with `flags` alone.
     ///
     /// Parts are anything that turns into a [`Message`]: messages, owned
-    /// buffers (moved in without copying) and borrowed bytes (copied once,
-    /// which is what [`send`](Socket::send) costs too). `flags` applies to
+    /// buffers (`Vec<u8>`, `String`, `Box<[u8]>`: moved in without
+    /// copying), static bytes ([`Message::from_static`]) and borrowed bytes
+    /// (`&[u8]`, `&str`, `&[u8; N]`, `&Vec<u8>`: copied once, which is what
+    /// [`send`](Socket::send) costs too). `flags` applies to
     /// every part; if it holds `SNDMORE` itself, the last part gets it too
     /// and the message continues with the next send.
     ///
@@ -249,13 +251,18 @@ impl Socket<'_> {
     /// let push = ctx.socket(SocketType::Push)?;
     /// push.connect("inproc://doc-send-multipart")?;
     ///
-    /// let parts = [Message::copy_from(b"header")?, Message::copy_from(b"body")?];
-    /// push.send_multipart(parts, SendFlags::empty())?;
+    /// // Borrowed parts are copied...
+    /// push.send_multipart(["header", "body"], SendFlags::empty())?;
+    /// // ...owned ones are not.
+    /// let body: Vec<u8> = vec![42; 1000];
+    /// push.send_multipart([Message::from("header"), Message::from(body)], SendFlags::empty())?;
     ///
     /// let got = pull.recv_multipart(RecvFlags::empty())?;
     /// assert_eq!(got.len(), 2);
     /// assert_eq!(&got[0][..], b"header");
     /// assert_eq!(&got[1][..], b"body");
+    /// let got = pull.recv_multipart(RecvFlags::empty())?;
+    /// assert_eq!(got[1].len(), 1000);
     /// # Ok::<(), zmq4::Error>(())
     /// ```
     #[doc(alias = "zmq_msg_send")]
