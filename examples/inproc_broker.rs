@@ -21,9 +21,11 @@ use std::time::Duration;
 
 use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
 
+#[allow(unused_imports)]
 use compat::{ContextShutdown, SocketOptions};
 
 /// The few socket options and `Context::shutdown`, over the raw layer.
+#[allow(dead_code)]
 mod compat {
     use std::os::raw::c_int;
     use std::time::Duration;
