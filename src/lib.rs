@@ -10,7 +10,7 @@
 //! A REP socket answers the requests of a REQ socket; both live in one
 //! [`Context`] and meet over `inproc://`:
 //!
-//! ```ignore
+//! ```
 //! use zmq4::{Context, RecvFlags, SendFlags, SocketType};
 //!
 //! let ctx = Context::new()?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use context_support::{exercise, guard, recv, send, set_int};
 use zmq4::sys::ffi;
-use zmq4::{Context, ErrorKind, SocketType};
+use zmq4::{Context, ErrorKind, SendFlags, SocketType};
 
 #[test]
 fn defaults_are_libzmqs() {
@@ -207,8 +207,7 @@ fn term_reports_success() {
         set_int(&push, ffi::ZMQ_LINGER, 0);
         // Nobody binds this name: the message waits in the pending pipe.
         push.connect("inproc://ctx-term-nobody-1").unwrap();
-        // SAFETY: the socket is live and the buffer readable.
-        unsafe { ffi::zmq_send(push.as_raw(), b"x".as_ptr().cast(), 1, ffi::ZMQ_DONTWAIT) };
+        push.send(b"queued", SendFlags::DONTWAIT).unwrap();
     }
     ctx.term().map_err(|(_, e)| e).unwrap();
 
@@ -217,8 +216,7 @@ fn term_reports_success() {
     {
         let push = ctx.socket(SocketType::Push).unwrap();
         push.connect("inproc://ctx-term-nobody-2").unwrap();
-        // SAFETY: as above.
-        unsafe { ffi::zmq_send(push.as_raw(), b"x".as_ptr().cast(), 1, ffi::ZMQ_DONTWAIT) };
+        push.send(b"queued", SendFlags::DONTWAIT).unwrap();
     }
     ctx.term().map_err(|(_, e)| e).unwrap();
 }

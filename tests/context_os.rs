@@ -122,15 +122,20 @@ mod scheduling {
     }
 }
 
-/// Signals the thread blocked in `zmq_ctx_term` while a leaked socket
-/// holds the context open, to see `EINTR` reported or retried.
-mod interrupted_term {
+/// Signals a thread blocked in libzmq (in `zmq_ctx_term`, or in a
+/// receive), to see `EINTR` reported or retried as the context says.
+mod interrupted {
     use super::*;
     use std::os::raw::c_ulong;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use std::time::Instant;
+    use zmq4::{RecvFlags, SendFlags};
 
     const SIGUSR1: c_int = 10;
     static SIGNALS: AtomicUsize = AtomicUsize::new(0);
+    /// One signal test at a time, so that each counts only its signals.
+    static SERIAL: Mutex<()> = Mutex::new(());
 
     extern "C" {
         fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
@@ -142,24 +147,29 @@ mod interrupted_term {
         SIGNALS.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Runs `term` on this thread while another one signals it every 20 ms
-    /// until `done` is set; `then` runs on the signalling thread after
-    /// `signals` signals were sent.
-    fn term_under_signals(
-        ctx: Context,
+    /// Runs `body` on this thread while another one signals it every
+    /// 20 ms until `body` returns; `then` runs on the signalling thread
+    /// after `signals` signals were sent. Returns what `body` returned and
+    /// how many signals this thread handled meanwhile.
+    fn under_signals<R>(
         signals: usize,
         then: impl FnOnce() + Send,
-    ) -> Result<(), (Context, zmq4::Error)> {
-        // SAFETY: installs a handler that only touches an atomic.
+        body: impl FnOnce() -> R,
+    ) -> (R, usize) {
+        // SAFETY: installs a handler that only touches an atomic. glibc's
+        // signal() sets SA_RESTART, which libzmq's poll ignores: it still
+        // returns EINTR.
         unsafe { signal(SIGUSR1, on_signal) };
         // SAFETY: no preconditions.
         let me = unsafe { pthread_self() };
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let before = SIGNALS.load(Ordering::SeqCst);
         let done = AtomicBool::new(false);
         std::thread::scope(|s| {
             s.spawn(|| {
                 let mut then = Some(then);
                 let mut sent = 0;
-                while !done.load(Ordering::SeqCst) {
+                loop {
                     std::thread::sleep(Duration::from_millis(20));
                     if done.load(Ordering::SeqCst) {
                         break;
@@ -174,9 +184,10 @@ mod interrupted_term {
                     }
                 }
             });
-            let result = ctx.term();
+            let result = body();
+            let handled = SIGNALS.load(Ordering::SeqCst) - before;
             done.store(true, Ordering::SeqCst);
-            result
+            (result, handled)
         })
     }
 
@@ -199,8 +210,10 @@ mod interrupted_term {
     fn interrupted_term_is_reported_and_can_resume() {
         let ctx = Context::new().unwrap();
         let handle = leak_socket(&ctx);
-        let (ctx, err) = term_under_signals(ctx, usize::MAX, || {}).unwrap_err();
+        let (result, handled) = under_signals(usize::MAX, || {}, || ctx.term());
+        let (ctx, err) = result.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Interrupted, "{err}");
+        assert!(handled >= 1);
         // The context is still there; once the socket is closed, term
         // resumes and finishes.
         close(handle);
@@ -211,10 +224,46 @@ mod interrupted_term {
     fn interrupted_term_retries_when_asked() {
         let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
         let handle = leak_socket(&ctx);
-        let before = SIGNALS.load(Ordering::SeqCst);
-        term_under_signals(ctx, 5, move || close(handle))
-            .map_err(|(_, e)| e)
-            .unwrap();
-        assert!(SIGNALS.load(Ordering::SeqCst) - before >= 5);
+        let (result, handled) = under_signals(5, move || close(handle), || ctx.term());
+        result.map_err(|(_, e)| e).unwrap();
+        // Five were sent while term waited; signals of one kind that arrive
+        // together merge into one.
+        assert!(handled >= 1);
+    }
+
+    fn pair<'c>(ctx: &'c Context, name: &str) -> (zmq4::Socket<'c>, zmq4::Socket<'c>) {
+        let pull = ctx.socket(SocketType::Pull).unwrap();
+        context_support::guard(&pull);
+        pull.bind(name).unwrap();
+        let push = ctx.socket(SocketType::Push).unwrap();
+        context_support::guard(&push);
+        push.connect(name).unwrap();
+        (pull, push)
+    }
+
+    #[test]
+    fn interrupted_receive_is_reported_by_default() {
+        let ctx = Context::new().unwrap();
+        let (pull, _push) = pair(&ctx, "inproc://ctx-os-eintr-report");
+        let started = Instant::now();
+        let (result, handled) =
+            under_signals(usize::MAX, || {}, || pull.recv_bytes(RecvFlags::empty()));
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Interrupted, "{err}");
+        assert!(handled >= 1);
+        // Well before the 5 s receive timeout.
+        assert!(started.elapsed() < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn interrupted_receive_retries_when_asked() {
+        let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
+        let (pull, push) = pair(&ctx, "inproc://ctx-os-eintr-retry");
+        let sender = move || push.send(b"after the signals", SendFlags::empty()).unwrap();
+        let (result, handled) = under_signals(5, sender, || pull.recv_bytes(RecvFlags::empty()));
+        assert_eq!(result.unwrap(), b"after the signals");
+        // Five were sent while the receive waited; signals of one kind that
+        // arrive together merge into one.
+        assert!(handled >= 1);
     }
 }

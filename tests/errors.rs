@@ -7,7 +7,7 @@ use std::io;
 use std::os::raw::c_int;
 
 use zmq4::sys::ffi::{self, errno as e};
-use zmq4::{Context, Error, ErrorKind, Socket, SocketType};
+use zmq4::{Context, Error, ErrorKind, RecvFlags, SendFlags, Socket, SocketType};
 
 /// Every errno the raw layer names, with the kind it must map to.
 fn errno_table() -> Vec<(&'static str, c_int, ErrorKind)> {
@@ -247,19 +247,6 @@ fn set_int(sock: &Socket<'_>, option: c_int, value: c_int) {
     zmq4::sys::cvt(rc).unwrap();
 }
 
-fn raw_send(sock: &Socket<'_>, data: &[u8], flags: c_int) -> zmq4::Result<()> {
-    // SAFETY: the socket is live and the buffer readable for its length.
-    let rc = unsafe { ffi::zmq_send(sock.as_raw(), data.as_ptr().cast(), data.len(), flags) };
-    zmq4::sys::cvt(rc).map(drop)
-}
-
-fn raw_recv(sock: &Socket<'_>, flags: c_int) -> zmq4::Result<usize> {
-    let mut buf = [0u8; 64];
-    // SAFETY: the socket is live and the buffer writable for its length.
-    let rc = unsafe { ffi::zmq_recv(sock.as_raw(), buf.as_mut_ptr().cast(), buf.len(), flags) };
-    zmq4::sys::cvt(rc).map(|n| n as usize)
-}
-
 #[test]
 fn unknown_transport_is_protocol_not_supported() {
     let ctx = Context::new().unwrap();
@@ -381,7 +368,7 @@ fn socket_on_terminated_context_is_terminated() {
     assert!(err.is_terminated());
     assert_eq!(err.errno(), e::ETERM);
     // Sockets that already exist fail the same way.
-    let err = raw_recv(&before, 0).unwrap_err();
+    let err = before.recv_bytes(RecvFlags::empty()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Terminated);
     let err = before.bind("inproc://errors-after-shutdown").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Terminated);
@@ -392,7 +379,7 @@ fn req_out_of_turn_is_invalid_state() {
     let ctx = Context::new().unwrap();
     let req = ctx.socket(SocketType::Req).unwrap();
     set_int(&req, ffi::ZMQ_LINGER, 0);
-    let err = raw_recv(&req, ffi::ZMQ_DONTWAIT).unwrap_err();
+    let err = req.recv_bytes(RecvFlags::DONTWAIT).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
     assert_eq!(err.errno(), e::EFSM);
 
@@ -400,11 +387,15 @@ fn req_out_of_turn_is_invalid_state() {
     let rep = ctx.socket(SocketType::Rep).unwrap();
     set_int(&rep, ffi::ZMQ_LINGER, 0);
     rep.bind("inproc://errors-req-turn").unwrap();
-    raw_send(&req, b"one", 0).unwrap();
-    let err = raw_send(&req, b"two", 0).unwrap_err();
+    req.send(b"one", SendFlags::empty()).unwrap();
+    let err = req.send(b"two", SendFlags::empty()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
     // A REP socket cannot send before it has received.
-    let err = raw_send(&ctx.socket(SocketType::Rep).unwrap(), b"x", 0).unwrap_err();
+    let err = ctx
+        .socket(SocketType::Rep)
+        .unwrap()
+        .send(b"x", SendFlags::empty())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
 }
 
@@ -412,7 +403,7 @@ fn req_out_of_turn_is_invalid_state() {
 fn nothing_to_receive_is_would_block() {
     let ctx = Context::new().unwrap();
     let pull = ctx.socket(SocketType::Pull).unwrap();
-    let err = raw_recv(&pull, ffi::ZMQ_DONTWAIT).unwrap_err();
+    let err = pull.recv_bytes(RecvFlags::DONTWAIT).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WouldBlock);
     assert!(err.is_would_block());
 }
@@ -421,7 +412,7 @@ fn nothing_to_receive_is_would_block() {
 fn receiving_on_a_send_only_socket_is_not_supported() {
     let ctx = Context::new().unwrap();
     let push = ctx.socket(SocketType::Push).unwrap();
-    let err = raw_recv(&push, ffi::ZMQ_DONTWAIT).unwrap_err();
+    let err = push.recv_bytes(RecvFlags::DONTWAIT).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotSupported, "{err}");
 }
 
@@ -431,7 +422,7 @@ fn router_mandatory_to_unknown_peer_is_host_unreachable() {
     let router = ctx.socket(SocketType::Router).unwrap();
     set_int(&router, ffi::ZMQ_LINGER, 0);
     set_int(&router, ffi::ZMQ_ROUTER_MANDATORY, 1);
-    let err = raw_send(&router, b"nobody", ffi::ZMQ_SNDMORE).unwrap_err();
+    let err = router.send(b"nobody", SendFlags::SNDMORE).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::HostUnreachable, "{err}");
 }
 

@@ -1,12 +1,11 @@
-//! Helpers shared by the context tests: small calls over the raw layer,
-//! so that these tests do not depend on the safe send/receive and option
-//! API.
+//! Helpers shared by the context tests. Socket options are set through
+//! the raw layer, so that these tests do not depend on the option API.
 #![allow(dead_code)]
 
 use std::os::raw::c_int;
 
 use zmq4::sys::ffi;
-use zmq4::{Context, Socket, SocketType};
+use zmq4::{Context, RecvFlags, SendFlags, Socket, SocketType};
 
 pub fn set_int(sock: &Socket<'_>, option: c_int, value: c_int) {
     // SAFETY: the socket is live; the value is a C int, as the option wants.
@@ -29,18 +28,11 @@ pub fn guard(sock: &Socket<'_>) {
 }
 
 pub fn send(sock: &Socket<'_>, data: &[u8]) -> zmq4::Result<()> {
-    // SAFETY: the socket is live and the buffer is readable for its length.
-    let rc = unsafe { ffi::zmq_send(sock.as_raw(), data.as_ptr().cast(), data.len(), 0) };
-    zmq4::sys::cvt(rc).map(drop)
+    sock.send(data, SendFlags::empty())
 }
 
 pub fn recv(sock: &Socket<'_>) -> zmq4::Result<Vec<u8>> {
-    let mut buf = vec![0u8; 256];
-    // SAFETY: the socket is live and the buffer is writable for its length.
-    let rc = unsafe { ffi::zmq_recv(sock.as_raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
-    let len = zmq4::sys::cvt(rc)? as usize;
-    buf.truncate(len.min(256));
-    Ok(buf)
+    sock.recv_bytes(RecvFlags::empty())
 }
 
 /// The CPUs this process may run on, from /proc (Linux).
