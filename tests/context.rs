@@ -328,6 +328,16 @@ mod draft {
             .build()
             .unwrap();
         assert_eq!(ctx.thread_name_prefix_str().unwrap(), "feed");
+        // Not the int that libzmq would read from four bytes.
+        assert_eq!(ctx.thread_name_prefix().unwrap(), 0);
+        exercise(&ctx);
+        for text in ["a", "abc", "abcde", "0123456789abcdef"] {
+            let ctx = Context::builder()
+                .thread_name_prefix_str(text)
+                .build()
+                .unwrap();
+            assert_eq!(ctx.thread_name_prefix_str().unwrap(), text);
+        }
         let ctx = Context::builder()
             .thread_name_prefix_str("0123456789abcdef")
             .build()

@@ -428,14 +428,21 @@ impl ContextBuilder {
             }
             #[cfg(feature = "draft")]
             Some(NamePrefix::Text(text)) => {
+                // libzmq reads a value of exactly `sizeof(int)` bytes as an
+                // int: give a text of that length a NUL terminator, which
+                // ends the name where the text ends.
+                let mut bytes = text.clone().into_bytes();
+                if bytes.len() == std::mem::size_of::<c_int>() {
+                    bytes.push(0);
+                }
                 // SAFETY: the context is live and the pointer/length
-                // describe the bytes of `text`, which libzmq copies.
+                // describe `bytes`, which libzmq copies.
                 let rc = unsafe {
                     ffi::zmq_ctx_set_ext(
                         raw.as_ptr(),
                         ffi::ZMQ_THREAD_NAME_PREFIX,
-                        text.as_ptr().cast(),
-                        text.len(),
+                        bytes.as_ptr().cast(),
+                        bytes.len(),
                     )
                 };
                 crate::sys::cvt(rc).map_err(|err| {
