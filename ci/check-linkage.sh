@@ -49,9 +49,13 @@ json="$(mktemp)"
 trap 'rm -f "$json"' EXIT
 cargo test --workspace --no-run --message-format=json "$@" >"$json"
 
-# The executables of test targets (unit tests, integration tests, doc-less
-# examples built as tests are not included: profile.test must be true).
-mapfile -t exes < <(python3 -c '
+# The executables of the test targets: unit and integration tests (the
+# ones whose profile.test is true). A read loop rather than mapfile, for the
+# bash 3 of macOS.
+exes=()
+while IFS= read -r exe; do
+    exes+=("$exe")
+done < <(python3 -c '
 import json, sys
 seen = set()
 for line in open(sys.argv[1], encoding="utf-8"):
