@@ -7,8 +7,12 @@ use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::{ffi, RawSocket};
 
+mod options;
 mod types;
 
+pub use options::{GssapiNameType, Mechanism, PollEvents};
+#[cfg(feature = "draft")]
+pub use options::{NormMode, ReconnectStop, RouterNotify};
 pub use types::SocketType;
 
 /// A ZeroMQ socket.
