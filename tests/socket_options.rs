@@ -217,6 +217,9 @@ fn roundtrip_strings() {
     roundtrip!(s, set_zap_domain, zap_domain, "global");
     roundtrip!(s, set_socks_proxy, socks_proxy, "127.0.0.1:1080", "");
     roundtrip!(s, set_bindtodevice, bindtodevice, "lo", "");
+    // Longer than the first buffer the getter tries.
+    let long_proxy = format!("{}:1080", "h".repeat(1000));
+    roundtrip!(s, set_socks_proxy, socks_proxy, long_proxy.as_str());
     // 255 bytes is the longest PLAIN user name.
     let longest = "u".repeat(255);
     roundtrip!(s, set_plain_username, plain_username, longest.as_str());

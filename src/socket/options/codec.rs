@@ -466,6 +466,8 @@ impl Get<std::os::fd::RawFd> for Fd {
 
 #[cfg(windows)]
 impl Get<std::os::windows::io::RawSocket> for Fd {
+    // `zmq_fd_t` is already a u64 on 64-bit Windows, a u32 on 32-bit.
+    #[allow(clippy::useless_conversion)]
     fn get(
         sock: &RawSocket,
         option: c_int,
