@@ -14,7 +14,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
-pub use socket::{GssapiNameType, Mechanism, PollEvents, Socket, SocketType};
+pub use socket::{
+    GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
+    SocketType,
+};
 #[cfg(feature = "draft")]
 pub use socket::{NormMode, ReconnectStop, RouterNotify};
 
