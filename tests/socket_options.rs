@@ -8,7 +8,8 @@ use std::ffi::CString;
 use std::time::{Duration, Instant};
 
 use zmq4::{
-    Context, CurveKey, Error, ErrorKind, GssapiNameType, Mechanism, PollEvents, Socket, SocketType,
+    Context, CurveKey, Error, ErrorKind, GssapiNameType, Mechanism, PollEvents, RecvFlags,
+    SendFlags, Socket, SocketType,
 };
 
 fn ms(n: u64) -> Duration {
@@ -404,15 +405,14 @@ fn events_follow_messages() {
     assert!(b.events().unwrap().contains(PollEvents::POLLOUT));
     assert!(!a.events().unwrap().contains(PollEvents::POLLIN));
 
-    let data = b"ping";
-    // SAFETY: the socket is live and the buffer holds `data.len()` bytes.
-    let rc = unsafe { zmq4::sys::ffi::zmq_send(b.as_raw(), data.as_ptr().cast(), data.len(), 0) };
-    assert_eq!(rc, 4);
+    b.send("ping", SendFlags::empty()).unwrap();
     let deadline = Instant::now() + secs(5);
     while !a.events().unwrap().contains(PollEvents::POLLIN) {
         assert!(Instant::now() < deadline, "POLLIN never came");
         std::thread::sleep(ms(1));
     }
+    assert_eq!(a.recv_bytes(RecvFlags::empty()).unwrap(), b"ping");
+    assert!(!a.events().unwrap().contains(PollEvents::POLLIN));
 }
 
 #[test]
@@ -420,14 +420,112 @@ fn rcvtimeo_is_in_milliseconds() {
     let ctx = Context::new().unwrap();
     let s = socket(&ctx, SocketType::Pull);
     s.set_rcvtimeo(Some(ms(100))).unwrap();
-    let mut buf = [0u8; 8];
     let start = Instant::now();
-    // SAFETY: the socket is live and the buffer holds `buf.len()` bytes.
-    let rc = unsafe { zmq4::sys::ffi::zmq_recv(s.as_raw(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+    let err = s.recv_msg(RecvFlags::empty()).unwrap_err();
     let waited = start.elapsed();
-    assert_eq!(rc, -1);
-    assert_eq!(zmq4::sys::last_error().kind(), ErrorKind::WouldBlock);
+    assert_eq!(err.kind(), ErrorKind::WouldBlock);
     assert!(waited >= ms(90) && waited < secs(5), "waited {waited:?}");
+}
+
+#[test]
+fn rcvmore_follows_multipart_messages() {
+    let ctx = Context::new().unwrap();
+    let a = socket(&ctx, SocketType::Pair);
+    let b = socket(&ctx, SocketType::Pair);
+    a.bind("inproc://socket-options-rcvmore").unwrap();
+    b.connect("inproc://socket-options-rcvmore").unwrap();
+    a.set_rcvtimeo(Some(secs(5))).unwrap();
+    b.send("head", SendFlags::SNDMORE).unwrap();
+    b.send("tail", SendFlags::empty()).unwrap();
+    assert_eq!(a.recv_bytes(RecvFlags::empty()).unwrap(), b"head");
+    assert!(a.rcvmore().unwrap());
+    assert_eq!(a.recv_bytes(RecvFlags::empty()).unwrap(), b"tail");
+    assert!(!a.rcvmore().unwrap());
+}
+
+// ---------------------------------------------------------- options at work
+
+#[test]
+fn subscriptions_filter_messages() {
+    let ctx = Context::new().unwrap();
+    let publisher = socket(&ctx, SocketType::Pub);
+    let sub = socket(&ctx, SocketType::Sub);
+    publisher.bind("inproc://socket-options-subscribe").unwrap();
+    sub.connect("inproc://socket-options-subscribe").unwrap();
+    sub.set_rcvtimeo(Some(secs(5))).unwrap();
+    sub.set_subscribe("weather.").unwrap();
+    // The subscription reaches the publisher asynchronously: publish until
+    // the subscriber gets something.
+    let deadline = Instant::now() + secs(5);
+    loop {
+        publisher.send("sport.1", SendFlags::empty()).unwrap();
+        publisher.send("weather.1", SendFlags::empty()).unwrap();
+        match sub.recv_bytes(RecvFlags::DONTWAIT) {
+            Ok(got) => {
+                assert_eq!(got, b"weather.1");
+                break;
+            }
+            Err(e) if e.is_would_block() => {
+                assert!(Instant::now() < deadline, "no message came through");
+                std::thread::sleep(ms(5));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    // Once subscribed, only matching messages arrive, in order.
+    publisher.send("sport.2", SendFlags::empty()).unwrap();
+    publisher.send("weather.2", SendFlags::empty()).unwrap();
+    loop {
+        let got = sub.recv_bytes(RecvFlags::empty()).unwrap();
+        assert!(got.starts_with(b"weather."), "{got:?}");
+        if got == b"weather.2" {
+            break;
+        }
+    }
+}
+
+#[test]
+fn routing_id_names_the_peer_at_the_router() {
+    let ctx = Context::new().unwrap();
+    let router = socket(&ctx, SocketType::Router);
+    let dealer = socket(&ctx, SocketType::Dealer);
+    router.bind("inproc://socket-options-routing-id").unwrap();
+    router.set_rcvtimeo(Some(secs(5))).unwrap();
+    dealer.set_routing_id("worker-7").unwrap();
+    dealer
+        .connect("inproc://socket-options-routing-id")
+        .unwrap();
+    dealer.send("hello", SendFlags::empty()).unwrap();
+    let parts = router.recv_multipart(RecvFlags::empty()).unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(&parts[0][..], b"worker-7");
+    assert_eq!(&parts[1][..], b"hello");
+
+    // ROUTER_MANDATORY turns a send to an unknown peer into an error.
+    router.set_router_mandatory(true).unwrap();
+    router.send("nobody", SendFlags::SNDMORE).unwrap_err();
+}
+
+#[test]
+fn sndhwm_and_sndtimeo_bound_a_send() {
+    let ctx = Context::new().unwrap();
+    let push = socket(&ctx, SocketType::Push);
+    let pull = socket(&ctx, SocketType::Pull);
+    push.set_sndhwm(1).unwrap();
+    pull.set_rcvhwm(1).unwrap();
+    pull.bind("inproc://socket-options-hwm").unwrap();
+    push.connect("inproc://socket-options-hwm").unwrap();
+    push.set_sndtimeo(Some(ms(50))).unwrap();
+    // With nobody reading, the queues fill up and a send times out.
+    let mut sent = 0;
+    let err = loop {
+        match push.send("x", SendFlags::empty()) {
+            Ok(()) => sent += 1,
+            Err(e) => break e,
+        }
+        assert!(sent < 100, "the high-water mark did not stop sends");
+    };
+    assert_eq!(err.kind(), ErrorKind::WouldBlock);
 }
 
 // --------------------------------------------------------------- write-only
