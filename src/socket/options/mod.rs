@@ -1,10 +1,12 @@
 //! Socket options: a typed getter and/or setter on [`Socket`] for every
-//! option of libzmq 4.3, generated from one table (`table.rs`).
+//! option of libzmq 4.3, generated from one table written as rows of the
+//! [`socket_options!`] macro: `stable.rs`, and `draft.rs` for the DRAFT
+//! API (compiled with feature `draft`).
 //!
-//! Each row of the table names the `ZMQ_*` constant, the getter and the
-//! setter (`_` when libzmq has none), the Rust type and the codec that
-//! turns it into what `zmq_setsockopt` / `zmq_getsockopt` take
-//! (`codec.rs`). Options of the DRAFT API carry `#[cfg(feature = "draft")]`.
+//! Each row names the `ZMQ_*` constant, the getter and/or setter with
+//! their Rust types, and the codec that turns a value into what
+//! `zmq_setsockopt` / `zmq_getsockopt` take (`codec.rs`). The enums and
+//! flag sets some options use are in `values.rs`.
 
 mod codec;
 mod values;
@@ -161,8 +163,10 @@ macro_rules! socket_options {
     };
 }
 
-// Declared after the macros, which it uses.
-mod table;
+// Declared after the macros, which they use.
+#[cfg(feature = "draft")]
+mod draft;
+mod stable;
 
 #[cfg(unix)]
 impl std::os::fd::AsRawFd for Socket<'_> {
