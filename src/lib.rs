@@ -4,6 +4,7 @@
 mod context;
 mod error;
 mod flags;
+mod key;
 mod message;
 mod socket;
 pub mod sys;
@@ -11,8 +12,14 @@ pub mod sys;
 pub use context::Context;
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
+pub use key::CurveKey;
 pub use message::Message;
-pub use socket::{MultipartSendError, Received, SendError, Socket, SocketType};
+pub use socket::{
+    GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
+    SocketType,
+};
+#[cfg(feature = "draft")]
+pub use socket::{NormMode, ReconnectStop, RouterNotify};
 
 /// The version of the linked libzmq, as (major, minor, patch).
 #[doc(alias = "zmq_version")]
