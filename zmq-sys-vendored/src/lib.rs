@@ -330,6 +330,8 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
 
 /// Compiles a tiny program to learn whether the target C library has a
 /// header or function. Only used where target libraries really differ.
+/// The program is compiled, not linked: to test for a function, take its
+/// address, so that a missing declaration is an error and not a warning.
 fn probe(out_dir: &Path, name: &str, code: &str) -> bool {
     let file = out_dir.join(format!("probe_{name}.c"));
     if fs::write(&file, code).is_err() {
@@ -463,7 +465,12 @@ fn platform_hpp(target: &Target, draft: bool, curve: bool, probe_dir: &Path) -> 
             && probe(
                 probe_dir,
                 "strlcpy",
-                "#include <string.h>\nint main(void){char b[4]; return (int)strlcpy(b, \"ab\", sizeof b);}\n",
+                // Take the function's address: calling an undeclared
+                // function is only a warning for many C compilers (gcc
+                // before 14), so a call compiles against a C library
+                // without strlcpy (glibc before 2.38) and libzmq then fails
+                // to build. An undeclared name is always an error.
+                "#include <string.h>\nsize_t (*volatile f)(char *, const char *, size_t) = strlcpy;\nint main(void){return f == 0;}\n",
             ));
     if has_strlcpy {
         defs.push("ZMQ_HAVE_STRLCPY");
