@@ -87,6 +87,33 @@ fn zmq_has_tells_known_from_unknown() {
 }
 
 #[test]
+fn curve_keypair_works_exactly_when_curve_is_compiled_in() {
+    let mut public = [0u8; 41];
+    let mut secret = [0u8; 41];
+    // SAFETY: both buffers hold the 40 Z85 characters and the NUL that
+    // zmq_curve_keypair writes.
+    let rc =
+        unsafe { ffi::zmq_curve_keypair(public.as_mut_ptr().cast(), secret.as_mut_ptr().cast()) };
+    // SAFETY: NUL-terminated string.
+    let curve = unsafe { ffi::zmq_has(c"curve".as_ptr()) } != 0;
+    if !curve {
+        assert_eq!(rc, -1);
+        assert_eq!(sys::errno(), ffi::errno::ENOTSUP);
+        return;
+    }
+    // This runs libsodium: a static build that left it out would not link.
+    assert_eq!(rc, 0, "zmq_curve_keypair: {}", strerror(sys::errno()));
+    assert_eq!(public[40], 0);
+    assert_ne!(public, secret);
+    // The public key is derived from the secret one.
+    let mut derived = [0u8; 41];
+    // SAFETY: a 41-byte output buffer and a NUL-terminated Z85 secret key.
+    let rc = unsafe { ffi::zmq_curve_public(derived.as_mut_ptr().cast(), secret.as_ptr().cast()) };
+    assert_eq!(rc, 0);
+    assert_eq!(derived, public);
+}
+
+#[test]
 fn context_options_round_trip_and_term() {
     // SAFETY: every call gets the live context made here; it is terminated
     // once, at the end, and never used after.
