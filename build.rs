@@ -102,7 +102,7 @@ fn main() {
             Some(found) => found,
             None if env_flag("ZMQ4_NO_VENDOR") => {
                 tried.push("vendored libzmq 4.3.5: forbidden by ZMQ4_NO_VENDOR".into());
-                panic!("{}", not_found_message(&tried));
+                panic!("{}", not_found_message(&tried, true));
             }
             None => build_vendored(draft, &tried),
         }
@@ -215,7 +215,13 @@ fn find_system(static_link: bool, tried: &mut Vec<String>) -> Option<Found> {
             });
         }
         Err(e) => {
-            let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
+            let text = e.to_string();
+            let first_line = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("not found")
+                .to_string();
             tried.push(format!("pkg-config libzmq >= 4.3: {first_line}"));
         }
     }
@@ -293,13 +299,13 @@ fn build_vendored(draft: bool, tried: &[String]) -> Found {
         },
         Err(e) => {
             let mut msg = format!("zmq4: the vendored build of libzmq 4.3.5 failed: {e}\n\n");
-            msg.push_str(&not_found_message(tried));
+            msg.push_str(&not_found_message(tried, false));
             panic!("{msg}");
         }
     }
 }
 
-fn not_found_message(tried: &[String]) -> String {
+fn not_found_message(tried: &[String], vendoring_forbidden: bool) -> String {
     let mut msg =
         String::from("zmq4 could not find a usable libzmq (4.3 or newer).\n\nWhat was tried:\n");
     for t in tried {
@@ -311,9 +317,11 @@ fn not_found_message(tried: &[String]) -> String {
          \x20 Fedora:           sudo dnf install zeromq-devel pkgconf-pkg-config\n\
          \x20 macOS (Homebrew): brew install zeromq pkg-config\n\
          \x20 Windows (vcpkg):  vcpkg install zeromq:x64-windows  (with VCPKG_ROOT set)\n\
-         Or name an install with ZMQ4_PREFIX (or ZMQ4_LIB_DIR and ZMQ4_INCLUDE_DIR),\n\
-         or unset ZMQ4_NO_VENDOR to build the bundled libzmq 4.3.5 from source.\n",
+         Or name an install with ZMQ4_PREFIX (or ZMQ4_LIB_DIR and ZMQ4_INCLUDE_DIR).\n",
     );
+    if vendoring_forbidden {
+        msg.push_str("Or unset ZMQ4_NO_VENDOR to build the bundled libzmq 4.3.5 from source.\n");
+    }
     msg
 }
 

@@ -12,7 +12,7 @@ pub use context::Context;
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use message::Message;
-pub use socket::{Socket, SocketType};
+pub use socket::{MultipartSendError, Received, SendError, Socket, SocketType};
 
 /// The version of the linked libzmq, as (major, minor, patch).
 #[doc(alias = "zmq_version")]

@@ -144,7 +144,9 @@ fn pair_over_inproc_exchanges_messages_both_ways() {
     // filled in place, the second over constant data (no free function).
     static SECOND: &[u8] = b"second part";
     let mut first = RawMessage::with_size(5).unwrap();
-    first.as_bytes_mut().copy_from_slice(b"hello");
+    // SAFETY: the message was just made by zmq_msg_init_size: nothing
+    // else shares its buffer.
+    unsafe { first.as_bytes_mut() }.copy_from_slice(b"hello");
     // SAFETY: the message is initialised; after a successful send libzmq
     // owns its content and leaves it empty, which Drop closes.
     let sent = unsafe { ffi::zmq_msg_send(first.as_mut_ptr(), a.as_ptr(), ffi::ZMQ_SNDMORE) };

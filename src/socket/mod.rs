@@ -2,13 +2,20 @@
 
 use std::ffi::CString;
 use std::fmt;
+use std::os::raw::c_void;
+use std::ptr::NonNull;
 
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys::{ffi, RawSocket};
 
+mod attach;
+mod recv;
+mod send;
 mod types;
 
+pub use recv::Received;
+pub use send::{MultipartSendError, SendError};
 pub use types::SocketType;
 
 /// A ZeroMQ socket.
@@ -17,6 +24,28 @@ pub use types::SocketType;
 /// be moved to another thread (`Send`) but not shared between threads (not
 /// `Sync`), because libzmq sockets are not thread-safe. Dropping it closes
 /// it; [`Socket::close`] reports errors.
+///
+/// # Sending and receiving
+///
+/// | to send | use | on failure |
+/// |---|---|---|
+/// | borrowed bytes, copied | [`send`](Socket::send) | the bytes stay yours |
+/// | an owned [`Message`](crate::Message), no copy | [`send_msg`](Socket::send_msg) | the message comes back in the [`SendError`] |
+/// | a message you keep and refill | [`send_msg_mut`](Socket::send_msg_mut) | the message is left intact |
+/// | several parts as one message | [`send_multipart`](Socket::send_multipart) | the unsent parts come back in the [`MultipartSendError`] |
+///
+/// | to receive | use |
+/// |---|---|
+/// | into one reused message, no allocation per message | [`recv`](Socket::recv) |
+/// | a new message | [`recv_msg`](Socket::recv_msg) |
+/// | into your buffer, truncation reported | [`recv_into`](Socket::recv_into) |
+/// | bytes / a string | [`recv_bytes`](Socket::recv_bytes) / [`recv_string`](Socket::recv_string) |
+/// | all parts of a message | [`recv_multipart`](Socket::recv_multipart) / [`recv_multipart_into`](Socket::recv_multipart_into) |
+///
+/// A signal that interrupts a blocking call makes it fail with
+/// [`ErrorKind::Interrupted`] (a send hands its message back, as for any
+/// other error), unless the context was built to retry such calls: then
+/// the call is made again (and a send or receive timeout starts over).
 pub struct Socket<'ctx> {
     pub(crate) raw: RawSocket,
     pub(crate) ctx: &'ctx Context,
@@ -111,6 +140,59 @@ impl<'ctx> Socket<'ctx> {
     /// owned by this `Socket`.
     pub fn as_raw(&self) -> *mut std::os::raw::c_void {
         self.raw.as_ptr()
+    }
+
+    /// Takes ownership of a socket handle made by `zmq_socket` on `ctx`,
+    /// for example one received from C code.
+    ///
+    /// The type is read from the socket (`ZMQ_TYPE`). A null `ptr` is an
+    /// error of kind [`ErrorKind::InvalidArgument`], and a type this build
+    /// does not know (a DRAFT type without the `draft` feature) one of kind
+    /// [`ErrorKind::NotSupported`]; on error the handle stays the caller's.
+    ///
+    /// # Safety
+    /// `ptr` must be null or a live socket handle that:
+    /// - was created by `zmq_socket` on this very context
+    ///   ([`Context::as_raw`]), so that the borrow keeps the right context
+    ///   alive;
+    /// - is not closed or used by anything else from now on: the returned
+    ///   `Socket` owns it and closes it when dropped (give it up with
+    ///   [`into_raw`](Socket::into_raw));
+    /// - is not in use on another thread (libzmq sockets are not
+    ///   thread-safe).
+    pub unsafe fn from_raw(ctx: &'ctx Context, ptr: *mut c_void) -> Result<Socket<'ctx>> {
+        let Some(ptr) = NonNull::new(ptr) else {
+            return Err(Error::invalid(
+                ErrorKind::InvalidArgument,
+                "Socket::from_raw: null socket handle",
+            ));
+        };
+        // SAFETY: the caller guarantees a live socket that we now own.
+        let raw = unsafe { RawSocket::from_ptr(ptr) };
+        let kind = match raw.get_int(ffi::ZMQ_TYPE) {
+            Ok(t) => SocketType::from_raw(t).ok_or_else(|| {
+                Error::from_errno(ffi::errno::ENOTSUP).with_detail(format!(
+                    "Socket::from_raw: socket type {t} is not known to this build"
+                ))
+            }),
+            Err(err) => Err(err),
+        };
+        match kind {
+            Ok(kind) => Ok(Socket { raw, ctx, kind }),
+            Err(err) => {
+                // On error the handle stays the caller's: do not close it.
+                raw.into_ptr();
+                Err(err)
+            }
+        }
+    }
+
+    /// Gives up ownership of the socket handle without closing it. The
+    /// caller must close it (`zmq_close`) before the context is
+    /// terminated, or hand it back with [`from_raw`](Socket::from_raw).
+    #[must_use = "the socket handle must be closed with zmq_close"]
+    pub fn into_raw(self) -> *mut c_void {
+        self.raw.into_ptr().as_ptr()
     }
 
     /// Closes the socket, reporting an error if libzmq reports one (the

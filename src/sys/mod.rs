@@ -323,12 +323,16 @@ impl RawMessage {
 
     /// The content, writable.
     ///
-    /// A message may share its buffer with copies made by `zmq_msg_copy`;
-    /// the safe layer must only hand this out for a message it knows is
-    /// not shared.
+    /// # Safety
+    /// A message may share its buffer with copies made by `zmq_msg_copy`
+    /// (possibly living in other threads), or be built over static memory
+    /// by `zmq_msg_init_data` without a free function. The caller must know
+    /// that neither is the case (`zmq_msg_get(ZMQ_SHARED)` is 0, or the
+    /// message was just made by `zmq_msg_init_size`).
     #[inline]
-    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
-        // SAFETY: as in as_bytes, with exclusive access through &mut self.
+    pub unsafe fn as_bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in as_bytes, with exclusive access through &mut self;
+        // the caller guarantees nobody else can see the bytes.
         unsafe {
             let size = ffi::zmq_msg_size(self.as_ptr());
             if size == 0 {

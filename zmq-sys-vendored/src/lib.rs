@@ -328,11 +328,10 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Compiles a tiny program to learn whether the target C library has a
-/// header or function. Only used where target libraries really differ.
-/// The program is compiled, not linked: to test for a function, take its
-/// address, so that a missing declaration is an error and not a warning.
-fn probe(out_dir: &Path, name: &str, code: &str) -> bool {
+/// Compiles (and, with `link`, links) a tiny program to learn whether the
+/// target has a header or a function. Linking matters for functions: a C
+/// compiler accepts a call to an undeclared function with only a warning.
+fn probe(out_dir: &Path, name: &str, code: &str, link: bool) -> bool {
     let file = out_dir.join(format!("probe_{name}.c"));
     if fs::write(&file, code).is_err() {
         return false;
@@ -343,16 +342,19 @@ fn probe(out_dir: &Path, name: &str, code: &str) -> bool {
         return false;
     };
     let mut cmd = compiler.to_command();
+    let output = out_dir.join(format!("probe_{name}"));
     if compiler.is_like_msvc() {
-        cmd.arg("/c").arg(&file).arg(format!(
-            "/Fo{}",
-            out_dir.join(format!("probe_{name}.obj")).display()
-        ));
+        if !link {
+            cmd.arg("/c");
+        }
+        cmd.arg(&file)
+            .arg(format!("/Fo{}.obj", output.display()))
+            .arg(format!("/Fe{}.exe", output.display()));
     } else {
-        cmd.arg("-c")
-            .arg(&file)
-            .arg("-o")
-            .arg(out_dir.join(format!("probe_{name}.o")));
+        if !link {
+            cmd.arg("-c");
+        }
+        cmd.arg(&file).arg("-o").arg(&output);
     }
     cmd.output().map(|o| o.status.success()).unwrap_or(false)
 }
@@ -388,6 +390,7 @@ fn platform_hpp(target: &Target, draft: bool, curve: bool, probe_dir: &Path) -> 
             probe_dir,
             "afunix",
             "#include <winsock2.h>\n#include <afunix.h>\nint main(void){SOCKET s = INVALID_SOCKET; (void)s; return AF_UNIX;}\n",
+            false,
         ) {
             defs.extend(["ZMQ_HAVE_IPC", "ZMQ_HAVE_STRUCT_SOCKADDR_UN"]);
         }
@@ -432,6 +435,7 @@ fn platform_hpp(target: &Target, draft: bool, curve: bool, probe_dir: &Path) -> 
                 probe_dir,
                 "tipc",
                 "#include <sys/socket.h>\n#include <linux/tipc.h>\nint main(void){struct sockaddr_tipc a; (void)a; return 0;}\n",
+                false,
             ) {
                 defs.push("ZMQ_HAVE_TIPC");
             }
@@ -465,12 +469,8 @@ fn platform_hpp(target: &Target, draft: bool, curve: bool, probe_dir: &Path) -> 
             && probe(
                 probe_dir,
                 "strlcpy",
-                // Take the function's address: calling an undeclared
-                // function is only a warning for many C compilers (gcc
-                // before 14), so a call compiles against a C library
-                // without strlcpy (glibc before 2.38) and libzmq then fails
-                // to build. An undeclared name is always an error.
-                "#include <string.h>\nsize_t (*volatile f)(char *, const char *, size_t) = strlcpy;\nint main(void){return f == 0;}\n",
+                "#include <string.h>\nint main(void){char b[4]; return (int)strlcpy(b, \"ab\", sizeof b);}\n",
+                true,
             ));
     if has_strlcpy {
         defs.push("ZMQ_HAVE_STRLCPY");

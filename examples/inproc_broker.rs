@@ -1,0 +1,268 @@
+//! A ROUTER/DEALER broker whose workers are threads reaching it over
+//! `inproc://`: they share the broker's context, which is what makes
+//! inproc work (each context has its own inproc namespace).
+//!
+//! - a ROUTER frontend bound on tcp, where clients send requests;
+//! - a DEALER backend bound on `inproc://backend`;
+//! - N REP worker threads on the same context (`std::thread::scope`),
+//!   connected to the backend;
+//! - a broker thread moving whole messages between frontend and backend;
+//! - a built-in REQ client, on a context of its own like any other
+//!   program, that sends the requests and prints each reply;
+//! - then a clean shutdown: `Context::shutdown` ends every blocking call
+//!   on the shared context's sockets, the threads return, the scope ends.
+//!
+//! ```text
+//! cargo run --example inproc_broker -- [--bind ENDPOINT] [--workers N] [--count N]
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
+
+#[allow(unused_imports)]
+use compat::{ContextShutdown, SocketOptions};
+
+/// The few socket options and `Context::shutdown`, over the raw layer.
+#[allow(dead_code)]
+mod compat {
+    use std::os::raw::c_int;
+    use std::time::Duration;
+    use zmq4::sys::ffi;
+    use zmq4::{Context, Error, Result, Socket};
+
+    fn check(rc: c_int) -> Result<()> {
+        if rc == -1 {
+            // SAFETY: zmq_errno only reads thread-local state.
+            return Err(Error::from_errno(unsafe { ffi::zmq_errno() }));
+        }
+        Ok(())
+    }
+
+    fn set_millis(s: &Socket<'_>, option: c_int, d: Option<Duration>) -> Result<()> {
+        let v: c_int = d.map_or(-1, |d| d.as_millis().try_into().unwrap_or(c_int::MAX));
+        // SAFETY: the socket is live; libzmq reads an int through the pointer.
+        check(unsafe { ffi::zmq_setsockopt(s.as_raw(), option, (&v as *const c_int).cast(), 4) })
+    }
+
+    pub trait SocketOptions {
+        fn set_linger(&self, d: Option<Duration>) -> Result<()>;
+        fn set_rcvtimeo(&self, d: Option<Duration>) -> Result<()>;
+        fn last_endpoint(&self) -> Result<String>;
+    }
+
+    impl SocketOptions for Socket<'_> {
+        fn set_linger(&self, d: Option<Duration>) -> Result<()> {
+            set_millis(self, ffi::ZMQ_LINGER, d)
+        }
+        fn set_rcvtimeo(&self, d: Option<Duration>) -> Result<()> {
+            set_millis(self, ffi::ZMQ_RCVTIMEO, d)
+        }
+        fn last_endpoint(&self) -> Result<String> {
+            let mut buf = [0u8; 1024];
+            let mut len = buf.len();
+            // SAFETY: the socket is live; libzmq writes at most `len` bytes.
+            check(unsafe {
+                ffi::zmq_getsockopt(
+                    self.as_raw(),
+                    ffi::ZMQ_LAST_ENDPOINT,
+                    buf.as_mut_ptr().cast(),
+                    &mut len,
+                )
+            })?;
+            let text = buf[..len].strip_suffix(b"\0").unwrap_or(&buf[..len]);
+            Ok(String::from_utf8_lossy(text).into_owned())
+        }
+    }
+
+    pub trait ContextShutdown {
+        fn shutdown(&self) -> Result<()>;
+    }
+
+    impl ContextShutdown for Context {
+        fn shutdown(&self) -> Result<()> {
+            // SAFETY: the context is live; shutdown may be called from any thread.
+            check(unsafe { ffi::zmq_ctx_shutdown(self.as_raw()) })
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage: inproc_broker [--bind ENDPOINT] [--workers N] [--count N]
+
+  --bind ENDPOINT  where the ROUTER frontend listens (default tcp://127.0.0.1:5555;
+                   tcp://127.0.0.1:* picks a free port)
+  --workers N      worker threads on the shared context (default 4)
+  --count N        requests the built-in client sends (default 10)
+  -h, --help       this text";
+
+struct Args {
+    bind: String,
+    workers: usize,
+    count: usize,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        bind: "tcp://127.0.0.1:5555".to_string(),
+        workers: 4,
+        count: 10,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--bind" => args.bind = value("--bind")?,
+            "--workers" => args.workers = number(&value("--workers")?, "--workers")?,
+            "--count" => args.count = number(&value("--count")?, "--count")?,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if args.workers == 0 {
+        return Err("--workers must be at least 1".to_string());
+    }
+    Ok(Some(args))
+}
+
+fn number(text: &str, name: &str) -> Result<usize, String> {
+    text.parse()
+        .map_err(|_| format!("{name} wants a number, not {text:?}"))
+}
+
+/// The endpoint a client connects to for a bound one: a wildcard address
+/// (`*`, `0.0.0.0`, `[::]`) is reached on the loopback address.
+fn connectable(bound: &str) -> String {
+    for any in ["tcp://*:", "tcp://0.0.0.0:"] {
+        if let Some(port) = bound.strip_prefix(any) {
+            return format!("tcp://127.0.0.1:{port}");
+        }
+    }
+    if let Some(port) = bound.strip_prefix("tcp://[::]:") {
+        return format!("tcp://[::1]:{port}");
+    }
+    bound.to_string()
+}
+
+/// A REP worker: answers until the context is shut down.
+fn worker(ctx: &Context, id: usize) -> zmq4::Result<()> {
+    let rep = ctx.socket(SocketType::Rep)?;
+    rep.set_linger(Some(Duration::ZERO))?;
+    rep.connect("inproc://backend")?;
+    let mut request = Message::new();
+    loop {
+        match rep.recv(&mut request, RecvFlags::empty()) {
+            Ok(()) => {}
+            Err(e) if e.is_terminated() => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        let reply = format!("worker {id} got {:?}", String::from_utf8_lossy(&request));
+        match rep.send(reply, SendFlags::empty()) {
+            Ok(()) => {}
+            Err(e) if e.is_terminated() => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Moves whole messages between frontend and backend until the context is
+/// shut down, checking each side without waiting and napping when both are
+/// idle.
+fn broker(frontend: Socket<'_>, backend: Socket<'_>) -> zmq4::Result<()> {
+    let mut parts = Vec::new();
+    loop {
+        let mut idle = true;
+        for (from, to) in [(&frontend, &backend), (&backend, &frontend)] {
+            parts.clear();
+            match from.recv_multipart_into(&mut parts, RecvFlags::DONTWAIT) {
+                Ok(_) => {
+                    idle = false;
+                    to.send_multipart(parts.drain(..), SendFlags::empty())?;
+                }
+                Err(e) if e.is_would_block() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if idle {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+/// The client: its own context, like a separate program.
+fn client(endpoint: &str, count: usize) -> zmq4::Result<()> {
+    let ctx = Context::new()?;
+    let req = ctx.socket(SocketType::Req)?;
+    req.set_linger(Some(Duration::ZERO))?;
+    req.set_rcvtimeo(Some(Duration::from_secs(5)))?;
+    req.connect(endpoint)?;
+    for i in 1..=count {
+        let request = format!("request {i}");
+        req.send(&request, SendFlags::empty())?;
+        let reply = req.recv_string(RecvFlags::empty())?;
+        println!("{request} -> {reply}");
+    }
+    Ok(())
+}
+
+fn run(args: &Args) -> zmq4::Result<()> {
+    let ctx = Context::new()?;
+    let frontend = ctx.socket(SocketType::Router)?;
+    frontend.set_linger(Some(Duration::ZERO))?;
+    frontend.bind(&args.bind)?;
+    let endpoint = connectable(&frontend.last_endpoint()?);
+    let backend = ctx.socket(SocketType::Dealer)?;
+    backend.set_linger(Some(Duration::ZERO))?;
+    backend.bind("inproc://backend")?;
+    println!(
+        "broker: ROUTER on {endpoint}, DEALER on inproc://backend, {} workers",
+        args.workers
+    );
+
+    std::thread::scope(|s| {
+        let ctx = &ctx;
+        let workers: Vec<_> = (1..=args.workers)
+            .map(|id| s.spawn(move || worker(ctx, id)))
+            .collect();
+        let broker = s.spawn(move || broker(frontend, backend));
+
+        let result = client(&endpoint, args.count);
+
+        // Every blocking call on the shared context's sockets now returns
+        // Terminated; the threads end and close their sockets.
+        let shutdown = ctx.shutdown();
+        let finished = |r: zmq4::Result<()>| match r {
+            Err(e) if e.kind() != ErrorKind::Terminated => Err(e),
+            _ => Ok(()),
+        };
+        finished(broker.join().expect("broker thread panicked"))?;
+        for w in workers {
+            finished(w.join().expect("worker thread panicked"))?;
+        }
+        shutdown.and(result)
+    })?;
+    println!("broker: shut down cleanly");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => {
+            eprintln!("inproc_broker: {msg}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("inproc_broker: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

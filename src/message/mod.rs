@@ -1,0 +1,393 @@
+//! Messages: one frame of a ZeroMQ message, owned.
+//!
+//! - `mod.rs`: the type, its constructors, access to the content
+//!   (copy-on-write) and `Clone`.
+//! - `convert.rs`: conversions from Rust buffers (zero-copy for owned and
+//!   static ones) and the comparison/hash/format traits.
+//! - `metadata.rs`: the properties a received message carries, and the
+//!   DRAFT routing id and group.
+
+mod convert;
+mod metadata;
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::ptr;
+
+use crate::error::Result;
+use crate::sys::{ffi, RawMessage};
+
+/// The largest content libzmq keeps inside the `zmq_msg_t` itself (its
+/// `max_vsm_size`: 64 bytes minus a metadata pointer, 3 flag bytes, a
+/// 16-byte group and a 4-byte routing id; 33 on 64-bit targets).
+///
+/// Content up to this size costs no allocation when copied in, whereas
+/// handing libzmq an owned buffer always allocates its reference-counted
+/// descriptor; so small owned buffers are copied rather than adopted.
+pub(crate) const INLINE_MAX: usize = 64 - (std::mem::size_of::<usize>() + 3 + 16 + 4);
+
+/// One message frame, owning a `zmq_msg_t`.
+///
+/// It dereferences to `[u8]`. A received message reports with
+/// [`more`](Message::more) whether further parts of the same multipart
+/// message follow, and carries the [properties](Message::property) of the
+/// connection it came from.
+///
+/// # Building one
+///
+/// Owned buffers are adopted without copying: `Vec<u8>` (spare capacity
+/// included), `Box<[u8]>`, `String`, `Box<str>`, and static data through
+/// [`from_static`](Message::from_static). Borrowed data (`&[u8]`, `&str`,
+/// arrays) is copied. Buffers of up to 33 bytes (37 on 32-bit targets)
+/// are always copied: libzmq stores that much inside the message itself,
+/// which is cheaper than keeping a separate buffer alive.
+///
+/// ```
+/// use zmq4::Message;
+///
+/// let owned = Message::from(vec![7u8; 1000]); // no copy
+/// let fixed = Message::from_static(b"static bytes"); // no copy
+/// let copied = Message::from("hello"); // copied
+/// assert_eq!(owned.len(), 1000);
+/// assert_eq!(fixed, b"static bytes");
+/// assert_eq!(copied.as_str(), Some("hello"));
+/// ```
+///
+/// # Sharing and writing
+///
+/// libzmq can share one buffer between several messages, counting
+/// references ([`share`](Message::share), and [`Clone`] where libzmq
+/// allows it; see there). A message whose content is shared, or static,
+/// is never written in place: [`DerefMut`] first gives it a private copy
+/// of its bytes, so a write is only ever seen through the message that
+/// made it. (libzmq offers no way to give a new message the metadata of
+/// another, so that copy does not keep the [`more`](Message::more) flag or
+/// the [properties](Message::property); with the DRAFT API it keeps the
+/// routing id and the group.)
+///
+/// ```
+/// use zmq4::Message;
+///
+/// let mut a = Message::from(vec![1u8; 100]);
+/// let b = a.share(); // same buffer
+/// assert_eq!(a.as_ptr(), b.as_ptr());
+/// a[0] = 2; // `a` copies its bytes first
+/// assert_eq!(b[0], 1);
+/// assert_eq!(a[0], 2);
+/// ```
+pub struct Message {
+    pub(crate) raw: RawMessage,
+}
+
+impl Message {
+    /// An empty message.
+    #[doc(alias = "zmq_msg_init")]
+    #[inline]
+    pub fn new() -> Message {
+        Message {
+            raw: RawMessage::new(),
+        }
+    }
+
+    /// A message of `len` bytes, zero-filled, to be written in place.
+    ///
+    /// Fails with [`ErrorKind::OutOfMemory`](crate::ErrorKind::OutOfMemory)
+    /// when libzmq cannot allocate it.
+    #[doc(alias = "zmq_msg_init_size")]
+    pub fn with_size(len: usize) -> Result<Message> {
+        let mut raw = RawMessage::with_size(len)?;
+        if len != 0 {
+            // SAFETY: the message was just created with `len` bytes of
+            // content that nothing else refers to; zmq_msg_data points at
+            // them.
+            unsafe { ptr::write_bytes(ffi::zmq_msg_data(raw.as_mut_ptr()).cast::<u8>(), 0, len) };
+        }
+        Ok(Message { raw })
+    }
+
+    /// A message holding a copy of `data`.
+    ///
+    /// The conversions from borrowed data (`Message::from(&[u8])`...) do the
+    /// same and only differ on allocation failure, where they abort as
+    /// Rust's collections do.
+    #[doc(alias = "zmq_msg_init_size")]
+    #[inline]
+    pub fn copy_from(data: &[u8]) -> Result<Message> {
+        let mut raw = RawMessage::with_size(data.len())?;
+        if !data.is_empty() {
+            // SAFETY: the new message has exactly data.len() bytes of
+            // private content at zmq_msg_data, which cannot overlap `data`.
+            unsafe {
+                let dst = ffi::zmq_msg_data(raw.as_mut_ptr()).cast::<u8>();
+                ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len());
+            }
+        }
+        Ok(Message { raw })
+    }
+
+    /// A message over static data, without copying it.
+    ///
+    /// libzmq keeps a pointer to `data` and never frees it (a "constant"
+    /// message). Writing to the message through [`DerefMut`] first copies
+    /// the bytes into a buffer of its own; the static data is never
+    /// written.
+    ///
+    /// ```
+    /// use zmq4::Message;
+    ///
+    /// static GREETING: &[u8] = b"hello";
+    /// let msg = Message::from_static(GREETING);
+    /// assert_eq!(msg.as_ptr(), GREETING.as_ptr());
+    /// ```
+    #[doc(alias = "zmq_msg_init_data")]
+    #[inline]
+    pub fn from_static(data: &'static [u8]) -> Message {
+        // SAFETY: without a free function libzmq makes a constant message
+        // that points at `data`, which stays valid and unchanged forever
+        // ('static shared borrow). libzmq only reads through that pointer,
+        // and our DerefMut never writes a constant message (it reports
+        // ZMQ_SHARED). With no free function, zmq_msg_init_data allocates
+        // nothing and cannot fail; should it ever, nothing was taken and we
+        // copy instead.
+        let raw = unsafe {
+            RawMessage::from_raw_parts(
+                data.as_ptr().cast_mut().cast(),
+                data.len(),
+                None,
+                ptr::null_mut(),
+            )
+        };
+        match raw {
+            Ok(raw) => Message { raw },
+            Err(_) => convert::copy_or_abort(data),
+        }
+    }
+
+    /// A message over a static string, without copying it (see
+    /// [`from_static`](Message::from_static)).
+    #[doc(alias = "zmq_msg_init_data")]
+    #[inline]
+    pub fn from_static_str(data: &'static str) -> Message {
+        Message::from_static(data.as_bytes())
+    }
+
+    /// The length of the content in bytes (one libzmq call, where going
+    /// through the slice takes two).
+    #[doc(alias = "zmq_msg_size")]
+    #[inline]
+    pub fn len(&self) -> usize {
+        // SAFETY: the message is initialised; zmq_msg_size only reads it.
+        unsafe { ffi::zmq_msg_size(self.raw.as_ptr()) }
+    }
+
+    /// Whether the content is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The content as text, if it is valid UTF-8.
+    #[inline]
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(self).ok()
+    }
+
+    /// Whether more parts of the same multipart message follow this one.
+    #[doc(alias = "zmq_msg_more")]
+    #[inline]
+    pub fn more(&self) -> bool {
+        self.raw.more()
+    }
+
+    /// Whether the content may be seen by other messages: it was shared
+    /// by [`share`](Message::share) or [`Clone`] (by this message or by
+    /// libzmq, as when a PUB socket sends one message to several
+    /// subscribers over inproc), or it is static data. libzmq never clears
+    /// this mark, even after the other messages are gone.
+    ///
+    /// Writing to such a message through [`DerefMut`] copies its bytes
+    /// first.
+    #[doc(alias = "zmq_msg_get")]
+    #[inline]
+    pub fn is_shared(&self) -> bool {
+        // SAFETY: the message is initialised; zmq_msg_get only reads it.
+        unsafe { ffi::zmq_msg_get(self.raw.as_ptr(), ffi::ZMQ_SHARED as _) == 1 }
+    }
+
+    /// Another message with the same content, always without copying it:
+    /// the buffer is shared and reference-counted by libzmq, and the copy
+    /// keeps the [`more`](Message::more) flag and the
+    /// [properties](Message::property).
+    ///
+    /// It takes `&mut self` because libzmq marks both messages as shared.
+    /// [`Clone`] does the same whenever it can do so through `&self`.
+    ///
+    /// ```
+    /// use zmq4::Message;
+    ///
+    /// let mut big = Message::from(vec![0u8; 1 << 20]);
+    /// let copy = big.share();
+    /// assert_eq!(copy.as_ptr(), big.as_ptr());
+    /// assert!(big.is_shared() && copy.is_shared());
+    /// ```
+    #[doc(alias = "zmq_msg_copy")]
+    pub fn share(&mut self) -> Message {
+        let mut raw = RawMessage::new();
+        // SAFETY: both messages are initialised and we hold both
+        // exclusively, so libzmq may update `self` (mark it shared, set the
+        // reference count). zmq_msg_copy only fails (EFAULT) for an
+        // uninitialised source, which ownership rules out.
+        unsafe { ffi::zmq_msg_copy(raw.as_mut_ptr(), self.raw.as_mut_ptr()) };
+        Message { raw }
+    }
+
+    /// The `zmq_msg_t` pointer, for calling libzmq directly. It stays owned
+    /// by this message.
+    #[inline]
+    pub fn as_raw(&self) -> *const ffi::zmq_msg_t {
+        self.raw.as_ptr()
+    }
+
+    /// The mutable `zmq_msg_t` pointer, for calling libzmq directly (for
+    /// example `zmq_msg_send` or `zmq_msg_recv`). It stays owned by this
+    /// message. Code writing the content through it must respect
+    /// [`is_shared`](Message::is_shared).
+    #[inline]
+    pub fn as_raw_mut(&mut self) -> *mut ffi::zmq_msg_t {
+        self.raw.as_mut_ptr()
+    }
+
+    /// Whether libzmq stores the content inside the `zmq_msg_t` itself
+    /// (a "very small message"): its data pointer lies within the struct.
+    /// Any other content lives in a separate allocation or in static
+    /// memory, which cannot overlap this struct.
+    #[inline]
+    fn is_inline(&self) -> bool {
+        let start = self.raw.as_ptr() as usize;
+        // SAFETY: the message is initialised; zmq_msg_data only reads it
+        // (the C signature lacks const only).
+        let data = unsafe { ffi::zmq_msg_data(self.raw.as_ptr().cast_mut()) } as usize;
+        data.wrapping_sub(start) < std::mem::size_of::<ffi::zmq_msg_t>()
+    }
+
+    /// A new message sharing this one's content, made through `&self`.
+    ///
+    /// Only for an inline or already shared (or constant) message: for
+    /// those, `zmq_msg_copy` does not write the source struct.
+    #[inline]
+    fn copy_shared(&self) -> Message {
+        let mut raw = RawMessage::new();
+        // SAFETY: zmq_msg_copy writes its source only to turn a private
+        // heap-backed message into a shared one (flags byte, then the
+        // count). For an inline message it copies the struct; for a shared
+        // or constant one it also bumps reference counts, which are atomic
+        // counters in separate heap blocks, never in `self`. So `self` is
+        // only read, as a shared borrow allows, and concurrent copies from
+        // several threads are as safe as libzmq's own atomic counting. The
+        // call only fails (EFAULT) for an uninitialised source.
+        unsafe { ffi::zmq_msg_copy(raw.as_mut_ptr(), self.raw.as_ptr().cast_mut()) };
+        Message { raw }
+    }
+
+    /// A new message with a private copy of the bytes (and, with the DRAFT
+    /// API, the routing id and, if `keep_group`, the group). The metadata
+    /// properties and the `more` flag cannot be given to a new message.
+    #[cold]
+    #[inline(never)]
+    fn private_copy(&self, keep_group: bool) -> Message {
+        #[allow(unused_mut)]
+        let mut copy = convert::copy_or_abort(self);
+        #[cfg(feature = "draft")]
+        metadata::copy_draft_fields(self, &mut copy, keep_group);
+        #[cfg(not(feature = "draft"))]
+        let _ = keep_group;
+        copy
+    }
+}
+
+impl Default for Message {
+    #[inline]
+    fn default() -> Self {
+        Message::new()
+    }
+}
+
+impl Deref for Message {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        self.raw.as_bytes()
+    }
+}
+
+/// Copy-on-write access to the content.
+///
+/// Why this is sound: two `Message`s see the same bytes only when
+/// 1. libzmq shared a heap buffer between them with `zmq_msg_copy` or its
+///    internal equivalent (`add_refs`, used to fan one message out to
+///    several pipes). Each sets the `shared` flag in every message
+///    involved, and libzmq never clears it, even when the count drops
+///    back to one; or
+/// 2. the message is constant, made by [`Message::from_static`] over
+///    static memory that must never be written; copies of it are constant
+///    too.
+///
+/// `zmq_msg_get(ZMQ_SHARED)` reports both cases. In either case we first
+/// replace this message with a private copy (dropping our reference to
+/// the shared buffer), so the `&mut [u8]` handed out always covers bytes
+/// that no other message, in any thread, can read. Every other message is
+/// private: inline content lives in the `zmq_msg_t` we own; a heap buffer
+/// (libzmq's or one adopted from a `Vec`) belongs to this message alone; a
+/// received zero-copy message covers its own range of the receive buffer,
+/// which libzmq does not write again while the message is alive.
+impl DerefMut for Message {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [u8] {
+        if self.is_shared() {
+            *self = self.private_copy(true);
+        }
+        // SAFETY: the message is not shared and not static (checked just
+        // above, or replaced by a private copy), as explained above.
+        unsafe { self.raw.as_bytes_mut() }
+    }
+}
+
+/// A copy that shares the buffer when libzmq allows it through `&self`.
+///
+/// `zmq_msg_copy` has to mark a private heap-backed message as shared,
+/// which writes to it; a shared borrow cannot allow that (another thread
+/// may be cloning the same message). So:
+/// - messages of up to 33 bytes (stored inline), messages already shared
+///   and static ones are copied by `zmq_msg_copy`: no byte is copied, and
+///   the copy keeps the `more` flag and the properties;
+/// - a larger private message is copied byte for byte; the copy does not
+///   carry the `more` flag or the properties (the DRAFT routing id and
+///   group are kept).
+///
+/// [`Message::share`] always shares, from `&mut self`; once a message is
+/// shared, cloning it never copies bytes.
+impl Clone for Message {
+    #[inline]
+    fn clone(&self) -> Message {
+        if self.is_inline() || self.is_shared() {
+            self.copy_shared()
+        } else {
+            self.private_copy(true)
+        }
+    }
+}
+
+impl fmt::Debug for Message {
+    /// Shows the length, up to the first 64 bytes of content (escaped as
+    /// in a byte string literal, `...` marking a cut) and the `more` flag.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 64;
+        let data: &[u8] = self;
+        let shown = &data[..data.len().min(SHOWN)];
+        f.debug_struct("Message")
+            .field("len", &data.len())
+            .field("data", &convert::Escaped(shown, shown.len() < data.len()))
+            .field("more", &self.more())
+            .finish()
+    }
+}

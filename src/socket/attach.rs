@@ -1,0 +1,120 @@
+//! Binding and connecting from one endpoint list, as czmq's `zsock_attach`
+//! and goczmq's `Attach` / `NewRouter("...")` do.
+
+use crate::context::Context;
+use crate::error::{Error, ErrorKind, Result};
+
+use super::{Socket, SocketType};
+
+impl SocketType {
+    /// Whether an endpoint without `@` or `>` binds (`true`) or connects
+    /// (`false`) in [`Socket::attach`].
+    ///
+    /// These are the defaults of goczmq's `NewPub`, `NewRouter`, ...
+    /// constructors (and of czmq's `zsock_new_*`, which they call): the
+    /// "server" side of each pattern binds, the "client" side connects.
+    ///
+    /// | binds | connects |
+    /// |---|---|
+    /// | PUB, XPUB, REP, ROUTER, PULL | SUB, XSUB, REQ, DEALER, PUSH, PAIR, STREAM |
+    /// | SERVER, RADIO, GATHER (DRAFT) | CLIENT, DISH, SCATTER, and DGRAM, PEER, CHANNEL (DRAFT) |
+    ///
+    /// czmq has no constructor for DGRAM, PEER and CHANNEL; they connect,
+    /// like PAIR.
+    pub const fn binds_by_default(self) -> bool {
+        match self {
+            SocketType::Pub
+            | SocketType::XPub
+            | SocketType::Rep
+            | SocketType::Router
+            | SocketType::Pull => true,
+            #[cfg(feature = "draft")]
+            SocketType::Server | SocketType::Radio | SocketType::Gather => true,
+            _ => false,
+        }
+    }
+}
+
+impl<'ctx> Socket<'ctx> {
+    /// Binds and connects to a comma-separated list of endpoints: `@` in
+    /// front of one binds, `>` connects, and one without either does what
+    /// the socket type does by default
+    /// ([`SocketType::binds_by_default`]: a ROUTER binds, a DEALER
+    /// connects, as goczmq's `NewRouter` / `NewDealer` do).
+    ///
+    /// Whitespace around each endpoint is ignored. An empty list or an
+    /// empty endpoint (`"a,,b"`, a lone `@`) is an error of kind
+    /// [`ErrorKind::InvalidEndpoint`]; every error names the endpoint it is
+    /// about. The endpoints are attached in order and the first failure
+    /// stops: the ones before it stay bound or connected.
+    ///
+    /// ```
+    /// use zmq4::{Context, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let router = ctx.socket(SocketType::Router)?;
+    /// // Binds both (a ROUTER binds by default), then connects.
+    /// router.attach("inproc://doc-attach-a, @inproc://doc-attach-b, >inproc://doc-attach-c")?;
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zsock_attach")]
+    pub fn attach(&self, endpoints: &str) -> Result<()> {
+        self.attach_with_default(endpoints, self.kind.binds_by_default())
+    }
+
+    /// [`attach`](Socket::attach) with an explicit default for endpoints
+    /// without `@` or `>`: bind if `serverish`, else connect, as czmq's
+    /// `zsock_attach(self, endpoints, serverish)`.
+    #[doc(alias = "zsock_attach")]
+    pub fn attach_with_default(&self, endpoints: &str, serverish: bool) -> Result<()> {
+        if endpoints.trim().is_empty() {
+            return Err(Error::invalid(
+                ErrorKind::InvalidEndpoint,
+                format!("attach: no endpoint in {endpoints:?}"),
+            ));
+        }
+        for item in endpoints.split(',') {
+            let item = item.trim();
+            let (bind, endpoint) = if let Some(rest) = item.strip_prefix('@') {
+                (true, rest.trim_start())
+            } else if let Some(rest) = item.strip_prefix('>') {
+                (false, rest.trim_start())
+            } else {
+                (serverish, item)
+            };
+            if endpoint.is_empty() {
+                return Err(Error::invalid(
+                    ErrorKind::InvalidEndpoint,
+                    format!("attach: empty endpoint {item:?} in {endpoints:?}"),
+                ));
+            }
+            if bind {
+                self.bind(endpoint)?;
+            } else {
+                self.connect(endpoint)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Context {
+    /// Creates a socket and [`attach`](Socket::attach)es it to `endpoints`,
+    /// as goczmq's `NewRouter("@tcp://*:5555")` and friends do.
+    ///
+    /// ```
+    /// use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let rep = ctx.attached(SocketType::Rep, "inproc://doc-attached")?; // binds
+    /// let req = ctx.attached(SocketType::Req, "inproc://doc-attached")?; // connects
+    /// req.send("ping", SendFlags::empty())?;
+    /// assert_eq!(rep.recv_string(RecvFlags::empty())?, "ping");
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    pub fn attached(&self, kind: SocketType, endpoints: &str) -> Result<Socket<'_>> {
+        let socket = self.socket(kind)?;
+        socket.attach(endpoints)?;
+        Ok(socket)
+    }
+}

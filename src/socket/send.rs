@@ -1,0 +1,455 @@
+//! Sending: bytes (copied), owned messages (handed back on failure), in-place
+//! messages (reused), and multipart messages.
+//!
+//! No send loses data. Borrowed bytes stay the caller's; an owned
+//! [`Message`] that could not be queued comes back inside the error
+//! ([`SendError`], [`MultipartSendError`]), whatever the reason: `EAGAIN`
+//! under `DONTWAIT` or a send timeout, `EHOSTUNREACH` from a ROUTER with
+//! `ROUTER_MANDATORY`, `ETERM` after the context was shut down, `EINTR`...
+
+use std::fmt;
+use std::mem::ManuallyDrop;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::flags::SendFlags;
+use crate::message::Message;
+use crate::sys::{self, ffi};
+
+use super::Socket;
+
+impl Socket<'_> {
+    /// Sends a copy of `data` as one message frame (`zmq_send`: libzmq
+    /// allocates the frame and copies the bytes into it, as a C program
+    /// calling `zmq_send` does).
+    ///
+    /// With [`SendFlags::SNDMORE`] the frame is a part of a multipart
+    /// message and more parts must follow; with [`SendFlags::DONTWAIT`] a
+    /// send that would block fails with [`ErrorKind::WouldBlock`] instead.
+    /// The bytes stay the caller's, so nothing is lost when the send fails.
+    ///
+    /// To send a buffer you own without copying it, turn it into a
+    /// [`Message`] and use [`send_msg`](Socket::send_msg).
+    ///
+    /// ```
+    /// use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let pull = ctx.socket(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-send")?;
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// push.connect("inproc://doc-send")?;
+    ///
+    /// push.send("hello", SendFlags::empty())?;
+    /// assert_eq!(pull.recv_bytes(RecvFlags::empty())?, b"hello");
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_send")]
+    #[inline]
+    pub fn send(&self, data: impl AsRef<[u8]>, flags: SendFlags) -> Result<()> {
+        self.send_slice(data.as_ref(), flags)
+    }
+
+    #[inline]
+    fn send_slice(&self, data: &[u8], flags: SendFlags) -> Result<()> {
+        // SAFETY: the socket is live and used from this thread only (we hold
+        // `&self` of a `!Sync` type); the pointer and length describe a
+        // readable buffer, which zmq_send copies before it returns.
+        let rc = unsafe {
+            ffi::zmq_send(
+                self.raw.as_ptr(),
+                data.as_ptr().cast(),
+                data.len(),
+                flags.bits(),
+            )
+        };
+        if rc == -1 {
+            return self.send_slice_failed(data, flags);
+        }
+        Ok(())
+    }
+
+    /// The failure path of [`send_slice`](Self::send_slice): reads the
+    /// error and retries if a signal interrupted the call and the context
+    /// asks for that.
+    #[cold]
+    #[inline(never)]
+    fn send_slice_failed(&self, data: &[u8], flags: SendFlags) -> Result<()> {
+        loop {
+            let err = sys::last_error();
+            if !self.retries(&err) {
+                return Err(err);
+            }
+            // SAFETY: as in send_slice.
+            let rc = unsafe {
+                ffi::zmq_send(
+                    self.raw.as_ptr(),
+                    data.as_ptr().cast(),
+                    data.len(),
+                    flags.bits(),
+                )
+            };
+            if rc != -1 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Whether a failed call is to be made again: it was interrupted by a
+    /// signal and the context retries in that case.
+    #[inline]
+    pub(crate) fn retries(&self, err: &Error) -> bool {
+        err.kind() == ErrorKind::Interrupted && self.ctx.retry_eintr
+    }
+
+    /// Sends an owned message without copying it (`zmq_msg_send`).
+    ///
+    /// On success libzmq owns the content and frees it when it is done. On
+    /// failure nothing is lost: the [`SendError`] holds the message, intact
+    /// (same bytes, same buffer), next to the [`Error`]; take it back with
+    /// [`SendError::into_message`]. `?` turns a `SendError` into an
+    /// [`Error`] (dropping the message) where that is what you want.
+    ///
+    /// To send the same message object again and again (a request/reply
+    /// loop that refills one message), [`send_msg_mut`](Socket::send_msg_mut)
+    /// avoids moving it in and out.
+    ///
+    /// ```
+    /// use zmq4::{Context, ErrorKind, Message, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// // No peer: a non-blocking send cannot queue the message...
+    /// let msg = Message::from(b"precious".to_vec());
+    /// let err = push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::WouldBlock);
+    /// // ...and hands it back.
+    /// let msg = err.into_message();
+    /// assert_eq!(&msg[..], b"precious");
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_msg_send")]
+    #[inline]
+    pub fn send_msg(&self, msg: Message, flags: SendFlags) -> Result<(), SendError> {
+        let mut msg = ManuallyDrop::new(msg);
+        match self.send_msg_mut(&mut msg, flags) {
+            // After a successful send libzmq has re-initialised the message
+            // as an empty one that holds nothing (zmq_msg_send(3): "the
+            // zmq_msg_t structure passed to zmq_msg_send() is nulled during
+            // the call"), so not closing it leaks nothing and saves a call.
+            Ok(()) => Ok(()),
+            Err(error) => Err(SendError {
+                error,
+                msg: ManuallyDrop::into_inner(msg),
+            }),
+        }
+    }
+
+    /// Sends a message in place (`zmq_msg_send`), leaving it reusable.
+    ///
+    /// The difference from [`send_msg`](Socket::send_msg) is who keeps the
+    /// `Message` value:
+    /// - on success the content goes to libzmq and `msg` is left **empty**
+    ///   (length 0), ready to be filled or received into again, so a loop
+    ///   needs no new `Message` per round trip;
+    /// - on failure `msg` is left **intact**: same bytes, same buffer, ready
+    ///   to be sent again.
+    ///
+    /// This is exactly what libzmq does with a `zmq_msg_t`.
+    ///
+    /// ```
+    /// use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let a = ctx.socket(SocketType::Pair)?;
+    /// a.bind("inproc://doc-send-mut")?;
+    /// let b = ctx.socket(SocketType::Pair)?;
+    /// b.connect("inproc://doc-send-mut")?;
+    ///
+    /// let mut msg = Message::copy_from(b"ping")?;
+    /// for _ in 0..3 {
+    ///     a.send_msg_mut(&mut msg, SendFlags::empty())?;
+    ///     assert!(msg.is_empty()); // sent: the content went to libzmq
+    ///     b.recv(&mut msg, RecvFlags::empty())?; // the same message receives
+    ///     b.send_msg_mut(&mut msg, SendFlags::empty())?; // ...and echoes
+    ///     a.recv(&mut msg, RecvFlags::empty())?;
+    ///     assert_eq!(&msg[..], b"ping");
+    /// }
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_msg_send")]
+    #[inline]
+    pub fn send_msg_mut(&self, msg: &mut Message, flags: SendFlags) -> Result<()> {
+        // SAFETY: the socket is live and used from this thread only; the
+        // message is initialised and exclusively borrowed. On success
+        // libzmq takes its content and re-initialises it as an empty
+        // message; on failure it leaves it as it was. Either way it stays a
+        // valid, initialised zmq_msg_t.
+        let rc =
+            unsafe { ffi::zmq_msg_send(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) };
+        if rc == -1 {
+            return self.send_msg_failed(msg, flags);
+        }
+        Ok(())
+    }
+
+    /// The failure path of [`send_msg_mut`](Self::send_msg_mut).
+    #[cold]
+    #[inline(never)]
+    fn send_msg_failed(&self, msg: &mut Message, flags: SendFlags) -> Result<()> {
+        loop {
+            let err = sys::last_error();
+            if !self.retries(&err) {
+                return Err(err);
+            }
+            // SAFETY: as in send_msg_mut.
+            let rc =
+                unsafe { ffi::zmq_msg_send(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) };
+            if rc != -1 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends a multipart message: every part but the last with
+    /// [`SendFlags::SNDMORE`], the last with `flags` alone.
+    ///
+    /// Parts are anything that turns into a [`Message`]: messages, owned
+    /// buffers (`Vec<u8>`, `String`, `Box<[u8]>`: moved in without
+    /// copying), static bytes ([`Message::from_static`]) and borrowed bytes
+    /// (`&[u8]`, `&str`, `&[u8; N]`, `&Vec<u8>`: copied once, which is what
+    /// [`send`](Socket::send) costs too). `flags` applies to
+    /// every part; if it holds `SNDMORE` itself, the last part gets it too
+    /// and the message continues with the next send.
+    ///
+    /// libzmq delivers a multipart message atomically: the peer gets all of
+    /// its parts or none, and never sees a part before the last one was
+    /// sent. So when a send fails:
+    /// - **on the first part** (the usual case: `EAGAIN` under `DONTWAIT`
+    ///   or a send timeout because the queue is full, `EHOSTUNREACH` for an
+    ///   unknown ROUTER peer), nothing was queued and the socket is ready
+    ///   for a new message;
+    /// - **on a later part** (rare: the high-water mark counts whole
+    ///   messages, so once the first part is accepted the others are too;
+    ///   it takes the context being shut down, or a signal when the context
+    ///   does not retry, between two parts), the parts already sent wait
+    ///   inside libzmq, invisible to the peer. Sending the unsent parts
+    ///   (`sock.send_multipart(err.into_unsent(), flags)`) completes the
+    ///   message; closing the socket discards it, and the peer never sees
+    ///   any of it.
+    ///
+    /// Either way nothing is lost: the [`MultipartSendError`] says how many
+    /// parts were sent and hands back the unsent ones, the failed part
+    /// first. An empty `parts` is refused with
+    /// [`ErrorKind::InvalidArgument`]: a message has at least one part.
+    ///
+    /// ```
+    /// use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let pull = ctx.socket(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-send-multipart")?;
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// push.connect("inproc://doc-send-multipart")?;
+    ///
+    /// // Borrowed parts are copied...
+    /// push.send_multipart(["header", "body"], SendFlags::empty())?;
+    /// // ...owned ones are not.
+    /// let body: Vec<u8> = vec![42; 1000];
+    /// push.send_multipart([Message::from("header"), Message::from(body)], SendFlags::empty())?;
+    ///
+    /// let got = pull.recv_multipart(RecvFlags::empty())?;
+    /// assert_eq!(got.len(), 2);
+    /// assert_eq!(&got[0][..], b"header");
+    /// assert_eq!(&got[1][..], b"body");
+    /// let got = pull.recv_multipart(RecvFlags::empty())?;
+    /// assert_eq!(got[1].len(), 1000);
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_msg_send")]
+    pub fn send_multipart<I>(&self, parts: I, flags: SendFlags) -> Result<(), MultipartSendError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Message>,
+    {
+        let mut parts = parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Err(MultipartSendError {
+                error: Error::invalid(
+                    ErrorKind::InvalidArgument,
+                    "send_multipart needs at least one part",
+                ),
+                sent: 0,
+                unsent: Vec::new(),
+            });
+        };
+        let mut current: Message = first.into();
+        let mut sent = 0;
+        loop {
+            // Look one part ahead: only the last part goes without SNDMORE.
+            let next = parts.next();
+            let part_flags = if next.is_some() {
+                flags | SendFlags::SNDMORE
+            } else {
+                flags
+            };
+            if let Err(error) = self.send_msg_mut(&mut current, part_flags) {
+                let mut unsent = Vec::with_capacity(2 + parts.size_hint().0);
+                unsent.push(current);
+                unsent.extend(next.map(Into::into));
+                unsent.extend(parts.map(Into::into));
+                return Err(MultipartSendError {
+                    error,
+                    sent,
+                    unsent,
+                });
+            }
+            sent += 1;
+            match next {
+                // `current` was sent, so it is empty: replacing it without
+                // closing it leaks nothing (see send_msg).
+                Some(part) => std::mem::forget(std::mem::replace(&mut current, part.into())),
+                None => {
+                    std::mem::forget(current);
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// A failed [`Socket::send_msg`]: the error, and the message that was not
+/// sent, intact.
+///
+/// `?` converts it into an [`Error`] (dropping the message); to keep the
+/// message, take it with [`into_message`](SendError::into_message) or
+/// [`into_parts`](SendError::into_parts).
+pub struct SendError {
+    error: Error,
+    msg: Message,
+}
+
+impl SendError {
+    /// Why the send failed.
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
+    /// The kind of the error (shorthand for `error().kind()`).
+    pub fn kind(&self) -> ErrorKind {
+        self.error.kind()
+    }
+
+    /// The message that was not sent.
+    pub fn unsent(&self) -> &Message {
+        &self.msg
+    }
+
+    /// The message that was not sent, to retry or keep.
+    pub fn into_message(self) -> Message {
+        self.msg
+    }
+
+    /// The error and the message that was not sent.
+    pub fn into_parts(self) -> (Error, Message) {
+        (self.error, self.msg)
+    }
+}
+
+impl fmt::Debug for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SendError")
+            .field("error", &self.error)
+            .field("unsent_len", &self.msg.len())
+            .finish()
+    }
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "message not sent: {}", self.error)
+    }
+}
+
+// Display already includes the error's text, so it is not also a `source`.
+impl std::error::Error for SendError {}
+
+impl From<SendError> for Error {
+    fn from(err: SendError) -> Error {
+        err.error
+    }
+}
+
+/// A failed [`Socket::send_multipart`]: the error, how many parts were
+/// sent before it, and the parts that were not sent (the failed one first).
+///
+/// If [`sent`](MultipartSendError::sent) is not zero, the message is
+/// incomplete inside libzmq and the peer has seen none of it; see
+/// [`Socket::send_multipart`] for what to do.
+pub struct MultipartSendError {
+    error: Error,
+    sent: usize,
+    unsent: Vec<Message>,
+}
+
+impl MultipartSendError {
+    /// Why the send failed.
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
+    /// The kind of the error (shorthand for `error().kind()`).
+    pub fn kind(&self) -> ErrorKind {
+        self.error.kind()
+    }
+
+    /// How many parts were sent before the failure.
+    pub fn sent(&self) -> usize {
+        self.sent
+    }
+
+    /// The parts that were not sent, the failed one first.
+    pub fn unsent(&self) -> &[Message] {
+        &self.unsent
+    }
+
+    /// The parts that were not sent, the failed one first.
+    pub fn into_unsent(self) -> Vec<Message> {
+        self.unsent
+    }
+
+    /// The error, the number of parts sent, and the unsent parts.
+    pub fn into_parts(self) -> (Error, usize, Vec<Message>) {
+        (self.error, self.sent, self.unsent)
+    }
+}
+
+impl fmt::Debug for MultipartSendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MultipartSendError")
+            .field("error", &self.error)
+            .field("sent", &self.sent)
+            .field("unsent", &self.unsent.len())
+            .finish()
+    }
+}
+
+impl fmt::Display for MultipartSendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "multipart message not sent ({} part(s) sent, {} not): {}",
+            self.sent,
+            self.unsent.len(),
+            self.error
+        )
+    }
+}
+
+// Display already includes the error's text, so it is not also a `source`.
+impl std::error::Error for MultipartSendError {}
+
+impl From<MultipartSendError> for Error {
+    fn from(err: MultipartSendError) -> Error {
+        err.error
+    }
+}
