@@ -215,7 +215,13 @@ fn find_system(static_link: bool, tried: &mut Vec<String>) -> Option<Found> {
             });
         }
         Err(e) => {
-            let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
+            let text = e.to_string();
+            let first_line = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("not found")
+                .to_string();
             tried.push(format!("pkg-config libzmq >= 4.3: {first_line}"));
         }
     }

@@ -56,6 +56,7 @@ mod capability;
 mod context;
 mod error;
 mod flags;
+mod key;
 mod message;
 mod socket;
 pub mod sys;
@@ -64,8 +65,14 @@ pub use capability::{capabilities, has, Capability};
 pub use context::{Context, ContextBuilder};
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
+pub use key::CurveKey;
 pub use message::Message;
-pub use socket::{MultipartSendError, Received, SendError, Socket, SocketType};
+pub use socket::{
+    GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
+    SocketType,
+};
+#[cfg(feature = "draft")]
+pub use socket::{NormMode, ReconnectStop, RouterNotify};
 
 /// The version of the linked libzmq, as (major, minor, patch).
 #[doc(alias = "zmq_version")]

@@ -10,10 +10,14 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::sys::{ffi, RawSocket};
 
 mod attach;
+mod options;
 mod recv;
 mod send;
 mod types;
 
+pub use options::{GssapiNameType, Mechanism, PollEvents};
+#[cfg(feature = "draft")]
+pub use options::{NormMode, ReconnectStop, RouterNotify};
 pub use recv::Received;
 pub use send::{MultipartSendError, SendError};
 pub use types::SocketType;

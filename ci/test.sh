@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the test command the README gives, `cargo test --workspace`, with any
+# extra arguments passed through (for example `--features draft`).
+# Which libzmq is used follows the environment: ZMQ4_VENDORED=1 forces the
+# vendored build, CARGO_TARGET_DIR keeps one build apart from another.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "ci/test.sh: cargo test --workspace $*"
+echo "ci/test.sh: CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target} ZMQ4_VENDORED=${ZMQ4_VENDORED:-} ZMQ4_NO_VENDOR=${ZMQ4_NO_VENDOR:-}"
+exec cargo test --workspace "$@"

@@ -1,0 +1,479 @@
+//! How option values travel through `zmq_setsockopt` / `zmq_getsockopt`.
+//!
+//! Each codec is a marker type implementing [`Get<T>`] and/or [`Set<T>`]
+//! for the Rust types it can carry. The option table names a codec per
+//! option; nothing here knows about individual options.
+
+use std::os::raw::c_int;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::key::CurveKey;
+use crate::sys::{ffi, RawSocket};
+
+/// Reads an option as a `T`.
+pub(crate) trait Get<T> {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<T>;
+}
+
+/// Writes an option from a `T`.
+pub(crate) trait Set<T> {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: T) -> Result<()>;
+}
+
+/// A value that libzmq stores as a C `int` with a closed set of meanings
+/// (an enum or a set of flags).
+pub(crate) trait IntValue: Sized {
+    fn to_int(self) -> c_int;
+    fn from_int(raw: c_int) -> Option<Self>;
+}
+
+// ---------------------------------------------------------------- errors
+
+/// libzmq refused to set the option.
+#[cold]
+fn set_failed(err: Error, name: &'static str) -> Error {
+    err.with_detail(format!("setting {name}"))
+}
+
+/// libzmq refused to report the option.
+#[cold]
+fn get_failed(err: Error, name: &'static str) -> Error {
+    err.with_detail(format!("getting {name}"))
+}
+
+/// A value rejected on our side before reaching libzmq.
+#[cold]
+fn invalid(name: &'static str, why: impl std::fmt::Display) -> Error {
+    Error::invalid(ErrorKind::InvalidArgument, format!("{name}: {why}"))
+}
+
+/// libzmq reported a value outside the option's documented range.
+#[cold]
+fn unexpected(name: &'static str, what: impl std::fmt::Debug) -> Error {
+    Error::invalid(
+        ErrorKind::Other,
+        format!("{name}: libzmq reported an unexpected value {what:?}"),
+    )
+}
+
+// ------------------------------------------------------------ raw access
+
+fn set_int(sock: &RawSocket, option: c_int, name: &'static str, value: c_int) -> Result<()> {
+    sock.set_int(option, value).map_err(|e| set_failed(e, name))
+}
+
+fn get_int(sock: &RawSocket, option: c_int, name: &'static str) -> Result<c_int> {
+    sock.get_int(option).map_err(|e| get_failed(e, name))
+}
+
+fn set_bytes(sock: &RawSocket, option: c_int, name: &'static str, value: &[u8]) -> Result<()> {
+    sock.setsockopt(option, value)
+        .map_err(|e| set_failed(e, name))
+}
+
+/// Sets an option to (NULL, 0), which libzmq reads as "clear" or "unset"
+/// for the options that accept it.
+fn set_null(sock: &RawSocket, option: c_int, name: &'static str) -> Result<()> {
+    // SAFETY: the socket is live; with a length of zero libzmq reads
+    // nothing through the (null) value pointer.
+    let rc = unsafe { ffi::zmq_setsockopt(sock.as_ptr(), option, std::ptr::null(), 0) };
+    crate::sys::cvt(rc)
+        .map(drop)
+        .map_err(|e| set_failed(e, name))
+}
+
+/// Reads a fixed-size value; libzmq must fill the whole buffer.
+fn get_exact<const N: usize>(
+    sock: &RawSocket,
+    option: c_int,
+    name: &'static str,
+) -> Result<[u8; N]> {
+    let mut buf = [0u8; N];
+    let len = sock
+        .getsockopt(option, &mut buf)
+        .map_err(|e| get_failed(e, name))?;
+    if len != N {
+        return Err(unexpected(name, format_args!("length {len}")));
+    }
+    Ok(buf)
+}
+
+/// Reads a variable-length value. libzmq fails with EINVAL when the buffer
+/// is too small, so a larger one is tried before giving up.
+fn get_var(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Vec<u8>> {
+    // Routing ids and most strings fit in 256 bytes (at most 255 plus NUL).
+    let mut small = [0u8; 256];
+    match sock.getsockopt(option, &mut small) {
+        Ok(len) => return Ok(small[..len].to_vec()),
+        Err(e) if e.errno() != ffi::errno::EINVAL => return Err(get_failed(e, name)),
+        Err(_) => {}
+    }
+    let mut big = vec![0u8; 64 * 1024];
+    let len = sock
+        .getsockopt(option, &mut big)
+        .map_err(|e| get_failed(e, name))?;
+    big.truncate(len);
+    Ok(big)
+}
+
+// ---------------------------------------------------------------- codecs
+
+/// A C `int`, `int64_t` or `uint64_t` passed as is (libzmq checks ranges).
+pub(crate) struct Int;
+
+impl Set<i32> for Int {
+    #[inline]
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: i32) -> Result<()> {
+        set_int(sock, option, name, value)
+    }
+}
+
+impl Get<i32> for Int {
+    #[inline]
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<i32> {
+        get_int(sock, option, name)
+    }
+}
+
+impl Set<i64> for Int {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: i64) -> Result<()> {
+        set_bytes(sock, option, name, &value.to_ne_bytes())
+    }
+}
+
+impl Get<i64> for Int {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<i64> {
+        get_exact(sock, option, name).map(i64::from_ne_bytes)
+    }
+}
+
+impl Set<u64> for Int {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: u64) -> Result<()> {
+        set_bytes(sock, option, name, &value.to_ne_bytes())
+    }
+}
+
+impl Get<u64> for Int {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<u64> {
+        get_exact(sock, option, name).map(u64::from_ne_bytes)
+    }
+}
+
+/// An integer where libzmq's -1 means "not set" (OS default, no limit):
+/// `None` is -1, and a negative `Some` is rejected.
+pub(crate) struct OptInt;
+
+impl Set<Option<i32>> for OptInt {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i32>) -> Result<()> {
+        match value {
+            None => set_int(sock, option, name, -1),
+            Some(v) if v < 0 => Err(invalid(name, format_args!("{v} is negative (use None)"))),
+            Some(v) => set_int(sock, option, name, v),
+        }
+    }
+}
+
+impl Get<Option<i32>> for OptInt {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i32>> {
+        match get_int(sock, option, name)? {
+            -1 => Ok(None),
+            v if v < 0 => Err(unexpected(name, v)),
+            v => Ok(Some(v)),
+        }
+    }
+}
+
+impl Set<Option<i64>> for OptInt {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i64>) -> Result<()> {
+        match value {
+            None => Int::set(sock, option, name, -1i64),
+            Some(v) if v < 0 => Err(invalid(name, format_args!("{v} is negative (use None)"))),
+            Some(v) => Int::set(sock, option, name, v),
+        }
+    }
+}
+
+impl Get<Option<i64>> for OptInt {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i64>> {
+        match <Int as Get<i64>>::get(sock, option, name)? {
+            v if v < 0 => Ok(None),
+            v => Ok(Some(v)),
+        }
+    }
+}
+
+/// A C `int` used as a flag: 0 or 1.
+pub(crate) struct Bool;
+
+impl Set<bool> for Bool {
+    #[inline]
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: bool) -> Result<()> {
+        set_int(sock, option, name, c_int::from(value))
+    }
+}
+
+impl Get<bool> for Bool {
+    #[inline]
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<bool> {
+        get_int(sock, option, name).map(|v| v != 0)
+    }
+}
+
+/// A tri-state C `int`: -1 (leave the OS default) is `None`, 0 and 1 are
+/// `Some(false)` and `Some(true)`.
+pub(crate) struct OptBool;
+
+impl Set<Option<bool>> for OptBool {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<bool>) -> Result<()> {
+        set_int(sock, option, name, value.map_or(-1, c_int::from))
+    }
+}
+
+impl Get<Option<bool>> for OptBool {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<bool>> {
+        match get_int(sock, option, name)? {
+            -1 => Ok(None),
+            0 => Ok(Some(false)),
+            1 => Ok(Some(true)),
+            v => Err(unexpected(name, v)),
+        }
+    }
+}
+
+/// A time as a C `int` count of `UNIT_NANOS` units.
+fn duration_to_int(name: &'static str, d: Duration, unit_nanos: u128, unit: &str) -> Result<c_int> {
+    // Round up, so that a short non-zero duration never becomes zero
+    // (which often means "disabled" or "do not wait").
+    let n = d.as_nanos().div_ceil(unit_nanos);
+    c_int::try_from(n).map_err(|_| {
+        invalid(
+            name,
+            format_args!("{d:?} is too long (at most {} {unit})", c_int::MAX),
+        )
+    })
+}
+
+fn int_to_duration(name: &'static str, v: c_int, unit: Duration) -> Result<Duration> {
+    match u32::try_from(v) {
+        Ok(n) => Ok(unit * n),
+        Err(_) => Err(unexpected(name, v)),
+    }
+}
+
+const MS: Duration = Duration::from_millis(1);
+const S: Duration = Duration::from_secs(1);
+
+macro_rules! duration_codecs {
+    ($plain:ident, $opt:ident, $nanos:expr, $unit:expr, $word:literal) => {
+        /// A time in whole units, rounded up; must fit in a C `int`.
+        pub(crate) struct $plain;
+
+        impl Set<Duration> for $plain {
+            fn set(
+                sock: &RawSocket,
+                option: c_int,
+                name: &'static str,
+                value: Duration,
+            ) -> Result<()> {
+                set_int(
+                    sock,
+                    option,
+                    name,
+                    duration_to_int(name, value, $nanos, $word)?,
+                )
+            }
+        }
+
+        impl Get<Duration> for $plain {
+            fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Duration> {
+                int_to_duration(name, get_int(sock, option, name)?, $unit)
+            }
+        }
+
+        /// Like the plain codec, with libzmq's -1 as `None`. It also sets
+        /// a plain `Duration`, for options that report -1 but cannot be
+        /// set to it.
+        pub(crate) struct $opt;
+
+        impl Set<Duration> for $opt {
+            fn set(
+                sock: &RawSocket,
+                option: c_int,
+                name: &'static str,
+                value: Duration,
+            ) -> Result<()> {
+                $plain::set(sock, option, name, value)
+            }
+        }
+
+        impl Set<Option<Duration>> for $opt {
+            fn set(
+                sock: &RawSocket,
+                option: c_int,
+                name: &'static str,
+                value: Option<Duration>,
+            ) -> Result<()> {
+                let raw = match value {
+                    None => -1,
+                    Some(d) => duration_to_int(name, d, $nanos, $word)?,
+                };
+                set_int(sock, option, name, raw)
+            }
+        }
+
+        impl Get<Option<Duration>> for $opt {
+            fn get(
+                sock: &RawSocket,
+                option: c_int,
+                name: &'static str,
+            ) -> Result<Option<Duration>> {
+                match get_int(sock, option, name)? {
+                    -1 => Ok(None),
+                    v => int_to_duration(name, v, $unit).map(Some),
+                }
+            }
+        }
+    };
+}
+
+duration_codecs!(Millis, OptMillis, 1_000_000, MS, "ms");
+duration_codecs!(Secs, OptSecs, 1_000_000_000, S, "s");
+
+/// Binary data of any length, passed as is.
+pub(crate) struct Bytes;
+
+impl<T: AsRef<[u8]>> Set<T> for Bytes {
+    #[inline]
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: T) -> Result<()> {
+        set_bytes(sock, option, name, value.as_ref())
+    }
+}
+
+impl Get<Vec<u8>> for Bytes {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Vec<u8>> {
+        get_var(sock, option, name)
+    }
+}
+
+/// A character string. Set: no NUL byte allowed; the empty string is sent
+/// as (NULL, 0), which libzmq reads as "unset" where it allows that. Get:
+/// the trailing NUL is dropped and the rest must be UTF-8.
+pub(crate) struct Str;
+
+impl Set<&str> for Str {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: &str) -> Result<()> {
+        if value.as_bytes().contains(&0) {
+            return Err(invalid(name, format_args!("{value:?} contains a NUL byte")));
+        }
+        if value.is_empty() {
+            set_null(sock, option, name)
+        } else {
+            set_bytes(sock, option, name, value.as_bytes())
+        }
+    }
+}
+
+impl Get<String> for Str {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<String> {
+        let mut bytes = get_var(sock, option, name)?;
+        if bytes.last() == Some(&0) {
+            bytes.pop();
+        }
+        String::from_utf8(bytes).map_err(Error::invalid_utf8)
+    }
+}
+
+/// A string added to a list, `None` clearing the list: (NULL, 0).
+pub(crate) struct StrList;
+
+impl Set<Option<&str>> for StrList {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<&str>) -> Result<()> {
+        match value {
+            None => set_null(sock, option, name),
+            Some(s) => Str::set(sock, option, name, s),
+        }
+    }
+}
+
+/// A process, user or group id added to a set, `None` clearing the set.
+#[cfg(unix)]
+pub(crate) struct IdList;
+
+#[cfg(unix)]
+macro_rules! id_list {
+    ($($t:ty),*) => {$(
+        impl Set<Option<$t>> for IdList {
+            fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<$t>) -> Result<()> {
+                match value {
+                    None => set_null(sock, option, name),
+                    Some(id) => set_bytes(sock, option, name, &id.to_ne_bytes()),
+                }
+            }
+        }
+    )*};
+}
+
+// uid_t and gid_t are u32, pid_t is i32 on every Unix libzmq supports.
+#[cfg(unix)]
+id_list!(u32, i32);
+
+/// A CURVE key, as 32 raw bytes.
+pub(crate) struct Key;
+
+impl Set<&CurveKey> for Key {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: &CurveKey) -> Result<()> {
+        set_bytes(sock, option, name, value.as_bytes())
+    }
+}
+
+impl Get<CurveKey> for Key {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<CurveKey> {
+        // A buffer of exactly 32 bytes asks libzmq for the binary form.
+        get_exact::<{ CurveKey::LEN }>(sock, option, name).map(CurveKey::new)
+    }
+}
+
+/// An enum or flag set stored as a C `int`.
+pub(crate) struct Typed;
+
+impl<T: IntValue> Set<T> for Typed {
+    #[inline]
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: T) -> Result<()> {
+        set_int(sock, option, name, value.to_int())
+    }
+}
+
+impl<T: IntValue> Get<T> for Typed {
+    #[inline]
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<T> {
+        let raw = get_int(sock, option, name)?;
+        T::from_int(raw).ok_or_else(|| unexpected(name, raw))
+    }
+}
+
+/// The socket's file descriptor (`zmq_fd_t`: an `int`, or a `SOCKET` on
+/// Windows).
+pub(crate) struct Fd;
+
+#[cfg(unix)]
+impl Get<std::os::fd::RawFd> for Fd {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<std::os::fd::RawFd> {
+        get_exact::<{ std::mem::size_of::<ffi::zmq_fd_t>() }>(sock, option, name)
+            .map(ffi::zmq_fd_t::from_ne_bytes)
+    }
+}
+
+#[cfg(windows)]
+impl Get<std::os::windows::io::RawSocket> for Fd {
+    // `zmq_fd_t` is already a u64 on 64-bit Windows, a u32 on 32-bit.
+    #[allow(clippy::useless_conversion)]
+    fn get(
+        sock: &RawSocket,
+        option: c_int,
+        name: &'static str,
+    ) -> Result<std::os::windows::io::RawSocket> {
+        get_exact::<{ std::mem::size_of::<ffi::zmq_fd_t>() }>(sock, option, name)
+            .map(|b| ffi::zmq_fd_t::from_ne_bytes(b).into())
+    }
+}

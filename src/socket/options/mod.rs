@@ -1,0 +1,189 @@
+//! Socket options: a typed getter and/or setter on [`Socket`] for every
+//! option of libzmq 4.3, generated from one table written as rows of the
+//! [`socket_options!`] macro: `stable.rs`, and `draft.rs` for the DRAFT
+//! API (compiled with feature `draft`).
+//!
+//! Each row names the `ZMQ_*` constant, the getter and/or setter with
+//! their Rust types, and the codec that turns a value into what
+//! `zmq_setsockopt` / `zmq_getsockopt` take (`codec.rs`). The enums and
+//! flag sets some options use are in `values.rs`.
+
+mod codec;
+mod values;
+
+pub use values::{GssapiNameType, Mechanism, PollEvents};
+#[cfg(feature = "draft")]
+pub use values::{NormMode, ReconnectStop, RouterNotify};
+
+use crate::socket::Socket;
+
+/// Whether two strings are equal, at compile time: the table checks that
+/// each row's alias names its constant.
+pub(crate) const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A sentence about units and special values, added to the docs of the
+/// getters (`get`) or setters (`set`) of options with a codec.
+macro_rules! unit_note {
+    ($dir:ident Millis) => {
+        "Unit: milliseconds. A `Duration` is rounded up to whole \
+         milliseconds; one longer than `i32::MAX` milliseconds is an error."
+    };
+    (get OptMillis) => {
+        "Unit: milliseconds; `None` stands for libzmq's -1."
+    };
+    (set OptMillis) => {
+        "Unit: milliseconds; `None` stands for libzmq's -1. A `Duration` is \
+         rounded up to whole milliseconds; one longer than `i32::MAX` \
+         milliseconds is an error."
+    };
+    ($dir:ident Secs) => {
+        "Unit: seconds. A `Duration` is rounded up to whole seconds; one \
+         longer than `i32::MAX` seconds is an error."
+    };
+    (get OptSecs) => {
+        "Unit: seconds; `None` stands for libzmq's -1."
+    };
+    (set OptSecs) => {
+        "Unit: seconds; `None` stands for libzmq's -1. A `Duration` is \
+         rounded up to whole seconds; one longer than `i32::MAX` seconds is \
+         an error."
+    };
+    (get OptInt) => {
+        "`None` stands for libzmq's -1."
+    };
+    (set OptInt) => {
+        "`None` stands for libzmq's -1; a negative `Some` is an error."
+    };
+    (set Str) => {
+        "A string with a NUL byte is an error. The empty string is passed as \
+         NULL, which unsets the option where libzmq allows it."
+    };
+    (get Str) => {
+        "The text must be UTF-8 ([`ErrorKind::InvalidUtf8`](crate::ErrorKind::InvalidUtf8) \
+         otherwise)."
+    };
+    ($dir:ident $other:ident) => {
+        ""
+    };
+}
+
+/// Generates the getters and setters of the option table.
+///
+/// A row is the option's doc comment and other attributes (`cfg`,
+/// `deprecated`, extra `doc(alias)`), which go on both functions, then
+///
+/// ```text
+/// ZMQ_X "ZMQ_X" = Codec {
+///     getter() -> Type;
+///     setter(Type);
+/// }
+/// ```
+///
+/// with the getter or the setter left out when libzmq has none. The doc
+/// comment continues "Gets `ZMQ_X`: " and "Sets `ZMQ_X`: ", so it starts
+/// in lower case.
+macro_rules! socket_options {
+    ($(
+        $(#[$meta:meta])*
+        $c:ident $alias:literal = $codec:ident { $($body:tt)* }
+    )*) => {
+        impl Socket<'_> {
+            $(
+                socket_options!(@row [$(#[$meta])*] $c $alias $codec { $($body)* });
+            )*
+        }
+
+        $(
+            const _: () = assert!(
+                $crate::socket::options::same_name(stringify!($c), $alias),
+                concat!("the alias of ", stringify!($c), " does not match it"),
+            );
+        )*
+    };
+
+    (@row $m:tt $c:ident $alias:literal $codec:ident {
+        $get:ident() -> $gt:ty;
+        $set:ident($st:ty);
+    }) => {
+        socket_options!(@get $m $c $alias $codec $get $gt);
+        socket_options!(@set $m $c $alias $codec $set $st);
+    };
+    (@row $m:tt $c:ident $alias:literal $codec:ident {
+        $get:ident() -> $gt:ty;
+    }) => {
+        socket_options!(@get $m $c $alias $codec $get $gt);
+    };
+    (@row $m:tt $c:ident $alias:literal $codec:ident {
+        $set:ident($st:ty);
+    }) => {
+        socket_options!(@set $m $c $alias $codec $set $st);
+    };
+
+    (@get [$($m:tt)*] $c:ident $alias:literal $codec:ident $get:ident $t:ty) => {
+        #[doc = concat!("Gets `", $alias, "`:")]
+        $($m)*
+        #[doc = ""]
+        #[doc = unit_note!(get $codec)]
+        #[doc = ""]
+        #[doc = "See [`zmq_getsockopt`](http://api.zeromq.org/4-3:zmq-getsockopt)."]
+        #[doc(alias = $alias)]
+        #[doc(alias = "zmq_getsockopt")]
+        #[inline]
+        pub fn $get(&self) -> $crate::Result<$t> {
+            <codec::$codec as codec::Get<$t>>::get(&self.raw, $crate::sys::ffi::$c, $alias)
+        }
+    };
+
+    (@set [$($m:tt)*] $c:ident $alias:literal $codec:ident $set:ident $t:ty) => {
+        #[doc = concat!("Sets `", $alias, "`:")]
+        $($m)*
+        #[doc = ""]
+        #[doc = unit_note!(set $codec)]
+        #[doc = ""]
+        #[doc = "See [`zmq_setsockopt`](http://api.zeromq.org/4-3:zmq-setsockopt)."]
+        #[doc(alias = $alias)]
+        #[doc(alias = "zmq_setsockopt")]
+        #[inline]
+        pub fn $set(&self, value: $t) -> $crate::Result<()> {
+            <codec::$codec as codec::Set<_>>::set(&self.raw, $crate::sys::ffi::$c, $alias, value)
+        }
+    };
+}
+
+// Declared after the macros, which they use.
+#[cfg(feature = "draft")]
+mod draft;
+mod stable;
+
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for Socket<'_> {
+    /// The socket's `ZMQ_FD` ([`Socket::fd`]), or -1 if libzmq has none
+    /// to give (the context was terminated, or the socket is of a
+    /// thread-safe DRAFT type, which has no file descriptor).
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.fd().unwrap_or(-1)
+    }
+}
+
+#[cfg(windows)]
+impl std::os::windows::io::AsRawSocket for Socket<'_> {
+    /// The socket's `ZMQ_FD` ([`Socket::fd`]), or `INVALID_SOCKET` if
+    /// libzmq has none to give (the context was terminated, or the socket
+    /// is of a thread-safe DRAFT type, which has no file descriptor).
+    fn as_raw_socket(&self) -> std::os::windows::io::RawSocket {
+        self.fd().unwrap_or(!0)
+    }
+}
