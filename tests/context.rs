@@ -3,11 +3,10 @@
 
 mod context_support;
 
-use std::os::raw::c_int;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use context_support::{exercise, guard, recv, send, set_int};
+use context_support::{exercise, guard, recv, send};
 use zmq4::sys::ffi;
 use zmq4::{Context, ErrorKind, SendFlags, SocketType};
 
@@ -71,19 +70,7 @@ fn later_setters_change_what_new_sockets_get() {
     assert!(!ctx.blocky().unwrap());
     // A socket created now takes linger 0 from BLOCKY = false.
     let sock = ctx.socket(SocketType::Push).unwrap();
-    let mut linger: c_int = -7;
-    let mut len = std::mem::size_of::<c_int>();
-    // SAFETY: the socket is live; linger is a C int buffer of `len` bytes.
-    let rc = unsafe {
-        ffi::zmq_getsockopt(
-            sock.as_raw(),
-            ffi::ZMQ_LINGER,
-            (&mut linger as *mut c_int).cast(),
-            &mut len,
-        )
-    };
-    zmq4::sys::cvt(rc).unwrap();
-    assert_eq!(linger, 0);
+    assert_eq!(sock.linger().unwrap(), Some(Duration::ZERO));
     drop(sock);
     ctx.set_blocky(true).unwrap();
     assert!(ctx.blocky().unwrap());
@@ -172,9 +159,9 @@ fn shutdown_unblocks_a_receive_in_another_thread() {
     std::thread::scope(|s| {
         let receiver = s.spawn(|| {
             let pull = ctx.socket(SocketType::Pull).unwrap();
-            set_int(&pull, ffi::ZMQ_LINGER, 0);
+            pull.set_linger(Some(Duration::ZERO)).unwrap();
             // Long enough that only the shutdown can end the wait.
-            set_int(&pull, ffi::ZMQ_RCVTIMEO, 20_000);
+            pull.set_rcvtimeo(Some(Duration::from_secs(20))).unwrap();
             pull.bind("inproc://ctx-shutdown").unwrap();
             ready_tx.send(()).unwrap();
             let started = std::time::Instant::now();
@@ -204,7 +191,7 @@ fn term_reports_success() {
     let ctx = Context::new().unwrap();
     {
         let push = ctx.socket(SocketType::Push).unwrap();
-        set_int(&push, ffi::ZMQ_LINGER, 0);
+        push.set_linger(Some(Duration::ZERO)).unwrap();
         // Nobody binds this name: the message waits in the pending pipe.
         push.connect("inproc://ctx-term-nobody-1").unwrap();
         push.send(b"queued", SendFlags::DONTWAIT).unwrap();
@@ -292,7 +279,7 @@ fn inproc_does_not_cross_contexts() {
     let other = Context::new().unwrap();
     let pull = one.socket(SocketType::Pull).unwrap();
     guard(&pull);
-    set_int(&pull, ffi::ZMQ_RCVTIMEO, 200);
+    pull.set_rcvtimeo(Some(Duration::from_millis(200))).unwrap();
     pull.bind("inproc://ctx-not-shared").unwrap();
     let push = other.socket(SocketType::Push).unwrap();
     guard(&push);

@@ -5,8 +5,9 @@
 use std::error::Error as _;
 use std::io;
 use std::os::raw::c_int;
+use std::time::Duration;
 
-use zmq4::sys::ffi::{self, errno as e};
+use zmq4::sys::ffi::errno as e;
 use zmq4::{Context, Error, ErrorKind, RecvFlags, SendFlags, Socket, SocketType};
 
 /// Every errno the raw layer names, with the kind it must map to.
@@ -218,35 +219,6 @@ fn io_error_keeps_kind_and_source() {
     assert_eq!(open(&sock).unwrap_err().kind(), io::ErrorKind::Unsupported);
 }
 
-fn last_endpoint(sock: &Socket<'_>) -> String {
-    let mut buf = [0u8; 256];
-    let mut len = buf.len();
-    // SAFETY: the socket is live; libzmq writes at most `len` bytes.
-    let rc = unsafe {
-        ffi::zmq_getsockopt(
-            sock.as_raw(),
-            ffi::ZMQ_LAST_ENDPOINT,
-            buf.as_mut_ptr().cast(),
-            &mut len,
-        )
-    };
-    zmq4::sys::cvt(rc).unwrap();
-    String::from_utf8(buf[..len - 1].to_vec()).unwrap()
-}
-
-fn set_int(sock: &Socket<'_>, option: c_int, value: c_int) {
-    // SAFETY: the socket is live; the value is a C int.
-    let rc = unsafe {
-        ffi::zmq_setsockopt(
-            sock.as_raw(),
-            option,
-            (&value as *const c_int).cast(),
-            std::mem::size_of::<c_int>(),
-        )
-    };
-    zmq4::sys::cvt(rc).unwrap();
-}
-
 #[test]
 fn unknown_transport_is_protocol_not_supported() {
     let ctx = Context::new().unwrap();
@@ -310,7 +282,7 @@ fn same_tcp_port_twice_is_address_in_use() {
     let ctx = Context::new().unwrap();
     let first = ctx.socket(SocketType::Pull).unwrap();
     first.bind("tcp://127.0.0.1:*").unwrap();
-    let endpoint = last_endpoint(&first);
+    let endpoint = first.last_endpoint().unwrap();
     let second = ctx.socket(SocketType::Pull).unwrap();
     let err = second.bind(&endpoint).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AddressInUse, "{err}");
@@ -349,7 +321,7 @@ fn unbind_or_disconnect_of_unknown_endpoint_is_not_found() {
 
     // After a real unbind, a second one finds nothing.
     sock.bind("tcp://127.0.0.1:*").unwrap();
-    let endpoint = last_endpoint(&sock);
+    let endpoint = sock.last_endpoint().unwrap();
     sock.unbind(&endpoint).unwrap();
     assert_eq!(
         sock.unbind(&endpoint).unwrap_err().kind(),
@@ -361,7 +333,7 @@ fn unbind_or_disconnect_of_unknown_endpoint_is_not_found() {
 fn socket_on_terminated_context_is_terminated() {
     let ctx = Context::new().unwrap();
     let before = ctx.socket(SocketType::Pull).unwrap();
-    set_int(&before, ffi::ZMQ_LINGER, 0);
+    before.set_linger(Some(Duration::ZERO)).unwrap();
     ctx.shutdown().unwrap();
     let err = ctx.socket(SocketType::Push).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Terminated);
@@ -378,14 +350,14 @@ fn socket_on_terminated_context_is_terminated() {
 fn req_out_of_turn_is_invalid_state() {
     let ctx = Context::new().unwrap();
     let req = ctx.socket(SocketType::Req).unwrap();
-    set_int(&req, ffi::ZMQ_LINGER, 0);
+    req.set_linger(Some(Duration::ZERO)).unwrap();
     let err = req.recv_bytes(RecvFlags::DONTWAIT).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
     assert_eq!(err.errno(), e::EFSM);
 
     req.connect("inproc://errors-req-turn").unwrap();
     let rep = ctx.socket(SocketType::Rep).unwrap();
-    set_int(&rep, ffi::ZMQ_LINGER, 0);
+    rep.set_linger(Some(Duration::ZERO)).unwrap();
     rep.bind("inproc://errors-req-turn").unwrap();
     req.send(b"one", SendFlags::empty()).unwrap();
     let err = req.send(b"two", SendFlags::empty()).unwrap_err();
@@ -420,8 +392,8 @@ fn receiving_on_a_send_only_socket_is_not_supported() {
 fn router_mandatory_to_unknown_peer_is_host_unreachable() {
     let ctx = Context::new().unwrap();
     let router = ctx.socket(SocketType::Router).unwrap();
-    set_int(&router, ffi::ZMQ_LINGER, 0);
-    set_int(&router, ffi::ZMQ_ROUTER_MANDATORY, 1);
+    router.set_linger(Some(Duration::ZERO)).unwrap();
+    router.set_router_mandatory(true).unwrap();
     let err = router.send(b"nobody", SendFlags::SNDMORE).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::HostUnreachable, "{err}");
 }

@@ -1,30 +1,16 @@
-//! Helpers shared by the context tests. Socket options are set through
-//! the raw layer, so that these tests do not depend on the option API.
+//! Helpers shared by the context tests.
 #![allow(dead_code)]
 
-use std::os::raw::c_int;
+use std::time::Duration;
 
-use zmq4::sys::ffi;
 use zmq4::{Context, RecvFlags, SendFlags, Socket, SocketType};
 
-pub fn set_int(sock: &Socket<'_>, option: c_int, value: c_int) {
-    // SAFETY: the socket is live; the value is a C int, as the option wants.
-    let rc = unsafe {
-        ffi::zmq_setsockopt(
-            sock.as_raw(),
-            option,
-            (&value as *const c_int).cast(),
-            std::mem::size_of::<c_int>(),
-        )
-    };
-    zmq4::sys::cvt(rc).expect("setsockopt");
-}
-
-/// Linger 0 and a receive timeout, so that a bug fails instead of hanging.
+/// Linger 0 and send/receive timeouts, so that a bug fails instead of
+/// hanging.
 pub fn guard(sock: &Socket<'_>) {
-    set_int(sock, ffi::ZMQ_LINGER, 0);
-    set_int(sock, ffi::ZMQ_RCVTIMEO, 5000);
-    set_int(sock, ffi::ZMQ_SNDTIMEO, 5000);
+    sock.set_linger(Some(Duration::ZERO)).unwrap();
+    sock.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
+    sock.set_sndtimeo(Some(Duration::from_secs(5))).unwrap();
 }
 
 pub fn send(sock: &Socket<'_>, data: &[u8]) -> zmq4::Result<()> {
@@ -60,19 +46,7 @@ pub fn exercise(ctx: &Context) {
     let pull = ctx.socket(SocketType::Pull).unwrap();
     guard(&pull);
     pull.bind("tcp://127.0.0.1:*").unwrap();
-    let mut buf = [0u8; 256];
-    let mut len = buf.len();
-    // SAFETY: the socket is live; libzmq writes at most `len` bytes.
-    let rc = unsafe {
-        ffi::zmq_getsockopt(
-            pull.as_raw(),
-            ffi::ZMQ_LAST_ENDPOINT,
-            buf.as_mut_ptr().cast(),
-            &mut len,
-        )
-    };
-    zmq4::sys::cvt(rc).unwrap();
-    let endpoint = std::str::from_utf8(&buf[..len - 1]).unwrap().to_owned();
+    let endpoint = pull.last_endpoint().unwrap();
     let push = ctx.socket(SocketType::Push).unwrap();
     guard(&push);
     push.connect(&endpoint).unwrap();
