@@ -52,6 +52,11 @@
 //! them fail with [`ErrorKind::Terminated`] from another thread.
 #![deny(missing_docs)]
 
+// The README's Rust examples run as doctests, so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod capability;
 mod context;
 mod error;
