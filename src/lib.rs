@@ -63,6 +63,7 @@ mod error;
 mod flags;
 mod key;
 mod message;
+mod poll;
 mod socket;
 pub mod sys;
 
@@ -72,6 +73,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
+pub use poll::{poll, PollItem, Poller, RawFd, Ready};
 pub use socket::{
     GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
     SocketType,

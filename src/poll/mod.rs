@@ -1,0 +1,280 @@
+//! Waiting for several sockets at once: [`poll`] over a slice of
+//! [`PollItem`]s, the [`Poller`] set, and [`Socket::poll`] for one socket.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::os::raw::{c_int, c_long};
+use std::ptr;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::socket::{PollEvents, Socket};
+use crate::sys::{self, ffi};
+
+mod poller;
+
+pub use poller::{Poller, Ready};
+
+/// An OS handle that [`poll`] and [`Poller`] can wait on besides ZeroMQ
+/// sockets: a file descriptor on Unix.
+#[cfg(unix)]
+pub type RawFd = std::os::unix::io::RawFd;
+/// An OS handle that [`poll`] and [`Poller`] can wait on besides ZeroMQ
+/// sockets: a `SOCKET` on Windows (only sockets can be polled there).
+#[cfg(windows)]
+pub type RawFd = std::os::windows::io::RawSocket;
+
+/// Converts an OS handle to libzmq's `zmq_fd_t`.
+#[cfg(unix)]
+fn to_zmq_fd(fd: RawFd) -> ffi::zmq_fd_t {
+    fd
+}
+
+/// Converts an OS handle to libzmq's `zmq_fd_t`.
+#[cfg(windows)]
+fn to_zmq_fd(fd: RawFd) -> ffi::zmq_fd_t {
+    // A SOCKET is pointer-sized, so on 32-bit Windows every handle the OS
+    // hands out fits in the 32-bit `zmq_fd_t`.
+    fd as ffi::zmq_fd_t
+}
+
+/// One entry of [`poll`]: a ZeroMQ socket or an OS handle, the events
+/// wanted, and (after the call) the events that occurred.
+///
+/// It has exactly the layout of libzmq's `zmq_pollitem_t`, so a slice of
+/// items goes to `zmq_poll` as it is, without copying. An item made from a
+/// socket borrows it: no item outlives its socket.
+///
+/// ```
+/// use zmq4::{PollEvents, PollItem, SocketType};
+/// # let ctx = zmq4::Context::new()?;
+/// let pull = ctx.socket(SocketType::Pull)?;
+/// let item = PollItem::from_socket(&pull, PollEvents::POLLIN);
+/// assert!(item.is_socket(&pull));
+/// assert_eq!(item.events(), PollEvents::POLLIN);
+/// assert!(!item.is_readable()); // nothing polled yet
+/// # Ok::<(), zmq4::Error>(())
+/// ```
+#[repr(transparent)]
+pub struct PollItem<'a> {
+    raw: ffi::zmq_pollitem_t,
+    _socket: PhantomData<&'a Socket<'a>>,
+}
+
+impl<'a> PollItem<'a> {
+    /// An item that waits for `events` on a ZeroMQ socket.
+    pub fn from_socket(socket: &'a Socket<'_>, events: PollEvents) -> PollItem<'a> {
+        PollItem {
+            raw: ffi::zmq_pollitem_t {
+                socket: socket.raw.as_ptr(),
+                fd: 0,
+                events: events.bits(),
+                revents: 0,
+            },
+            _socket: PhantomData,
+        }
+    }
+
+    /// An item that waits for `events` on an OS handle (a file descriptor
+    /// on Unix, a `SOCKET` on Windows), such as a `std::net` socket's.
+    ///
+    /// A handle that is closed while it is polled makes the poll report
+    /// [`PollEvents::POLLERR`] for it or fail; it is never unsafe.
+    pub fn from_fd(fd: RawFd, events: PollEvents) -> PollItem<'a> {
+        PollItem {
+            raw: ffi::zmq_pollitem_t {
+                socket: ptr::null_mut(),
+                fd: to_zmq_fd(fd),
+                events: events.bits(),
+                revents: 0,
+            },
+            _socket: PhantomData,
+        }
+    }
+
+    /// The events this item waits for.
+    pub fn events(&self) -> PollEvents {
+        PollEvents::from_bits_retain(self.raw.events)
+    }
+
+    /// Changes the events this item waits for (to reuse a slice of items
+    /// from one poll to the next).
+    pub fn set_events(&mut self, events: PollEvents) {
+        self.raw.events = events.bits();
+    }
+
+    /// The events that occurred in the last [`poll`] (empty before the
+    /// first one).
+    pub fn revents(&self) -> PollEvents {
+        PollEvents::from_bits_retain(self.raw.revents)
+    }
+
+    /// Whether the last [`poll`] found a message to receive (or data to
+    /// read on an OS handle).
+    pub fn is_readable(&self) -> bool {
+        self.revents().contains(PollEvents::POLLIN)
+    }
+
+    /// Whether the last [`poll`] found that a message can be sent (or
+    /// data written on an OS handle).
+    pub fn is_writable(&self) -> bool {
+        self.revents().contains(PollEvents::POLLOUT)
+    }
+
+    /// Whether the last [`poll`] reported an error condition (only ever
+    /// for an OS handle).
+    pub fn is_error(&self) -> bool {
+        self.revents().contains(PollEvents::POLLERR)
+    }
+
+    /// Whether this item is for `socket`.
+    pub fn is_socket(&self, socket: &Socket<'_>) -> bool {
+        !self.raw.socket.is_null() && self.raw.socket == socket.raw.as_ptr()
+    }
+
+    /// The OS handle of an item made with [`from_fd`](PollItem::from_fd).
+    pub fn fd(&self) -> Option<RawFd> {
+        if self.raw.socket.is_null() {
+            // Widening back what `to_zmq_fd` narrowed (a no-op on Unix).
+            #[allow(clippy::useless_conversion)]
+            Some(RawFd::from(self.raw.fd))
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Debug for PollItem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("PollItem");
+        match self.fd() {
+            Some(fd) => d.field("fd", &fd),
+            None => d.field("socket", &self.raw.socket),
+        };
+        d.field("events", &self.events())
+            .field("revents", &self.revents())
+            .finish()
+    }
+}
+
+/// Waits until at least one item is ready or the timeout expires, and
+/// returns how many items are ready; each item's
+/// [`revents`](PollItem::revents) tells what happened to it.
+///
+/// `timeout`: `None` waits for ever, `Some(Duration::ZERO)` only looks;
+/// other durations are rounded up to whole milliseconds. A timeout too large
+/// for libzmq (more than `c_long::MAX` milliseconds) is an
+/// [`ErrorKind::InvalidArgument`] error. With no items the call sleeps for
+/// the timeout and returns 0 (with no items and no timeout it would never
+/// return: that is an [`ErrorKind::InvalidArgument`] error).
+///
+/// A signal that interrupts the wait makes it fail with
+/// [`ErrorKind::Interrupted`]; a socket whose context was terminated, with
+/// [`ErrorKind::Terminated`].
+///
+/// ```
+/// use std::time::Duration;
+/// use zmq4::{PollEvents, PollItem, SendFlags, SocketType};
+///
+/// let ctx = zmq4::Context::new()?;
+/// let (a, b) = (ctx.socket(SocketType::Pull)?, ctx.socket(SocketType::Pull)?);
+/// a.bind("inproc://poll-doc-a")?;
+/// b.bind("inproc://poll-doc-b")?;
+/// let push = ctx.socket(SocketType::Push)?;
+/// push.connect("inproc://poll-doc-b")?;
+/// push.send("hello", SendFlags::empty())?;
+///
+/// let mut items = [
+///     PollItem::from_socket(&a, PollEvents::POLLIN),
+///     PollItem::from_socket(&b, PollEvents::POLLIN),
+/// ];
+/// let ready = zmq4::poll(&mut items, Some(Duration::from_secs(5)))?;
+/// assert_eq!(ready, 1);
+/// assert!(!items[0].is_readable());
+/// assert!(items[1].is_readable());
+/// # Ok::<(), zmq4::Error>(())
+/// ```
+#[doc(alias = "zmq_poll")]
+pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
+    let timeout_ms = timeout_ms(timeout)?;
+    if items.is_empty() {
+        return sleep_instead(timeout);
+    }
+    let n = c_int::try_from(items.len()).map_err(|_| {
+        Error::invalid(
+            ErrorKind::InvalidArgument,
+            format!("too many poll items ({})", items.len()),
+        )
+    })?;
+    // SAFETY: `PollItem` is `repr(transparent)` over `zmq_pollitem_t`, so
+    // the slice is an array of `n` valid items; every socket pointer in it
+    // comes from a `Socket` that the item borrows, so it is live for the
+    // call. libzmq only writes the `revents` fields.
+    let rc = unsafe { ffi::zmq_poll(items.as_mut_ptr().cast(), n, timeout_ms) };
+    Ok(sys::cvt(rc)? as usize)
+}
+
+/// Turns a poll timeout into libzmq's milliseconds: -1 for none, durations
+/// rounded up; too large is an error.
+pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<c_long> {
+    let Some(timeout) = timeout else {
+        return Ok(-1);
+    };
+    let ms = timeout.as_nanos().div_ceil(1_000_000);
+    c_long::try_from(ms).map_err(|_| {
+        Error::invalid(
+            ErrorKind::InvalidArgument,
+            format!(
+                "poll timeout {timeout:?} is too large (at most {} ms)",
+                c_long::MAX
+            ),
+        )
+    })
+}
+
+/// What a poll over nothing does: sleep for the timeout (libzmq would
+/// overflow its sleep for very long ones, or sleep for ever without one).
+pub(crate) fn sleep_instead(timeout: Option<Duration>) -> Result<usize> {
+    match timeout {
+        Some(timeout) => {
+            std::thread::sleep(timeout);
+            Ok(0)
+        }
+        None => Err(Error::invalid(
+            ErrorKind::InvalidArgument,
+            "nothing to poll and no timeout: the call would never return",
+        )),
+    }
+}
+
+impl Socket<'_> {
+    /// Waits until one of `events` is possible on this socket, or the
+    /// timeout expires; returns the events that are (empty on timeout).
+    ///
+    /// `timeout` works as for [`poll`]: `None` waits for ever, durations are
+    /// rounded up to whole milliseconds.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use zmq4::{PollEvents, SendFlags, SocketType};
+    ///
+    /// let ctx = zmq4::Context::new()?;
+    /// let pull = ctx.socket(SocketType::Pull)?;
+    /// pull.bind("inproc://socket-poll-doc")?;
+    /// let wait = Some(Duration::from_millis(10));
+    /// assert_eq!(pull.poll(PollEvents::POLLIN, wait)?, PollEvents::empty());
+    ///
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// push.connect("inproc://socket-poll-doc")?;
+    /// push.send("hello", SendFlags::empty())?;
+    /// let ready = pull.poll(PollEvents::POLLIN, Some(Duration::from_secs(5)))?;
+    /// assert_eq!(ready, PollEvents::POLLIN);
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_poll")]
+    pub fn poll(&self, events: PollEvents, timeout: Option<Duration>) -> Result<PollEvents> {
+        let mut items = [PollItem::from_socket(self, events)];
+        poll(&mut items, timeout)?;
+        Ok(items[0].revents())
+    }
+}

@@ -1,0 +1,279 @@
+//! [`Poller`]: a set of sockets and OS handles, each with a token of the
+//! caller's choice, polled again and again.
+
+use std::iter::FusedIterator;
+use std::marker::PhantomData;
+use std::os::raw::c_void;
+use std::time::Duration;
+
+use super::{sleep_instead, timeout_ms, to_zmq_fd, RawFd};
+use crate::error::{Error, ErrorKind, Result};
+use crate::socket::{PollEvents, Socket};
+use crate::sys::ffi;
+
+#[cfg(feature = "draft")]
+#[path = "native.rs"]
+mod backend;
+#[cfg(not(feature = "draft"))]
+#[path = "items.rs"]
+mod backend;
+
+/// What an entry waits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Socket(*mut c_void),
+    Fd(ffi::zmq_fd_t),
+}
+
+impl Target {
+    fn describe(self) -> String {
+        match self {
+            Target::Socket(p) => format!("socket {p:?}"),
+            Target::Fd(fd) => format!("OS handle {fd}"),
+        }
+    }
+}
+
+struct Entry<T> {
+    target: Target,
+    token: T,
+}
+
+/// A set of ZeroMQ sockets and OS handles to wait on, each registered with
+/// the events it waits for and a token of the caller's choice, which
+/// [`poll`](Poller::poll) hands back for every entry that is ready.
+///
+/// It is what pebbe/zmq4's `Poller` (`Add`, `Update`, `Remove`, `Poll`) and
+/// pyzmq's `Poller` (`register`, `modify`, `unregister`, `poll`) are; the
+/// token plays the part of their socket values. A token can be anything: an
+/// enum naming each socket, an index, or the `&Socket` itself.
+///
+/// Rules, the same whichever libzmq function is underneath:
+/// - A socket or handle can be added once: adding it again is an
+///   [`ErrorKind::InvalidArgument`] error (use [`update`](Poller::update)).
+/// - [`update`](Poller::update) and [`remove`](Poller::remove) of a socket or
+///   handle that is not in the poller are [`ErrorKind::NotFound`] errors.
+/// - Each poll reports the ready entries in the order they were added.
+/// - A socket stays borrowed while it is in the poller (`'a`), so it cannot
+///   be closed or dropped under it.
+///
+/// With feature `draft` it is built on libzmq's `zmq_poller_*` functions,
+/// otherwise on `zmq_poll`; both reuse their buffers, so a poll allocates
+/// nothing.
+///
+/// ```
+/// use std::time::Duration;
+/// use zmq4::{PollEvents, Poller, SendFlags, SocketType};
+///
+/// #[derive(Debug, Clone, Copy, PartialEq)]
+/// enum Source { Jobs, Control }
+///
+/// let ctx = zmq4::Context::new()?;
+/// let jobs = ctx.socket(SocketType::Pull)?;
+/// jobs.bind("inproc://poller-doc-jobs")?;
+/// let control = ctx.socket(SocketType::Sub)?;
+/// control.bind("inproc://poller-doc-control")?;
+///
+/// let mut poller = Poller::new();
+/// poller.add(&jobs, PollEvents::POLLIN, Source::Jobs)?;
+/// poller.add(&control, PollEvents::POLLIN, Source::Control)?;
+///
+/// let push = ctx.socket(SocketType::Push)?;
+/// push.connect("inproc://poller-doc-jobs")?;
+/// push.send("job 1", SendFlags::empty())?;
+///
+/// let ready: Vec<_> = poller.poll(Some(Duration::from_secs(5)))?.collect();
+/// assert_eq!(ready, [(&Source::Jobs, PollEvents::POLLIN)]);
+///
+/// // No longer interested in jobs: nothing is ready any more.
+/// poller.remove(&jobs)?;
+/// assert_eq!(poller.poll(Some(Duration::ZERO))?.len(), 0);
+/// # Ok::<(), zmq4::Error>(())
+/// ```
+pub struct Poller<'a, T> {
+    /// In the order they were added.
+    entries: Vec<Entry<T>>,
+    /// What the last poll found: (index into `entries`, events).
+    fired: Vec<(usize, PollEvents)>,
+    backend: backend::Backend,
+    _sockets: PhantomData<&'a Socket<'a>>,
+}
+
+impl<T> Default for Poller<'_, T> {
+    fn default() -> Self {
+        Poller::new()
+    }
+}
+
+impl<T> std::fmt::Debug for Poller<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Poller")
+            .field("len", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> Poller<'a, T> {
+    /// An empty poller. It allocates nothing until something is added.
+    pub fn new() -> Self {
+        Poller {
+            entries: Vec::new(),
+            fired: Vec::new(),
+            backend: backend::Backend::new(),
+            _sockets: PhantomData,
+        }
+    }
+
+    /// How many sockets and handles are in the poller.
+    #[doc(alias = "zmq_poller_size")]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the poller is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds a socket that the poller waits on for `events`, with the token
+    /// that [`poll`](Poller::poll) reports it by. Adding a socket that is
+    /// already in the poller is an [`ErrorKind::InvalidArgument`] error.
+    #[doc(alias = "zmq_poller_add", alias = "register", alias = "Add")]
+    pub fn add(&mut self, socket: &'a Socket<'_>, events: PollEvents, token: T) -> Result<()> {
+        self.insert(Target::Socket(socket.raw.as_ptr()), events, token)
+    }
+
+    /// Adds an OS handle (a file descriptor on Unix, a `SOCKET` on
+    /// Windows), as [`add`](Poller::add) does a socket. The handle is not
+    /// borrowed: remove it before closing it.
+    #[doc(alias = "zmq_poller_add_fd")]
+    pub fn add_fd(&mut self, fd: RawFd, events: PollEvents, token: T) -> Result<()> {
+        self.insert(Target::Fd(to_zmq_fd(fd)), events, token)
+    }
+
+    /// Changes the events the poller waits for on a socket. A socket that is
+    /// not in the poller is an [`ErrorKind::NotFound`] error.
+    #[doc(alias = "zmq_poller_modify", alias = "modify", alias = "Update")]
+    pub fn update(&mut self, socket: &Socket<'_>, events: PollEvents) -> Result<()> {
+        self.modify(Target::Socket(socket.raw.as_ptr()), events)
+    }
+
+    /// Changes the events the poller waits for on an OS handle, as
+    /// [`update`](Poller::update) does for a socket.
+    #[doc(alias = "zmq_poller_modify_fd")]
+    pub fn update_fd(&mut self, fd: RawFd, events: PollEvents) -> Result<()> {
+        self.modify(Target::Fd(to_zmq_fd(fd)), events)
+    }
+
+    /// Removes a socket from the poller and returns its token. A socket that
+    /// is not in the poller is an [`ErrorKind::NotFound`] error.
+    #[doc(alias = "zmq_poller_remove", alias = "unregister", alias = "Remove")]
+    pub fn remove(&mut self, socket: &Socket<'_>) -> Result<T> {
+        self.delete(Target::Socket(socket.raw.as_ptr()))
+    }
+
+    /// Removes an OS handle from the poller and returns its token, as
+    /// [`remove`](Poller::remove) does for a socket.
+    #[doc(alias = "zmq_poller_remove_fd")]
+    pub fn remove_fd(&mut self, fd: RawFd) -> Result<T> {
+        self.delete(Target::Fd(to_zmq_fd(fd)))
+    }
+
+    /// Waits until at least one entry is ready or the timeout expires, and
+    /// returns the ready entries' tokens with the events that occurred, in
+    /// the order the entries were added (none on timeout).
+    ///
+    /// `timeout` works as for [`poll`](crate::poll()): `None` waits for ever,
+    /// durations are rounded up to whole milliseconds, and an empty poller
+    /// sleeps for the timeout (without one, it is an
+    /// [`ErrorKind::InvalidArgument`] error). A signal makes it fail with
+    /// [`ErrorKind::Interrupted`].
+    #[doc(alias = "zmq_poller_wait_all", alias = "zmq_poll", alias = "Poll")]
+    pub fn poll(&mut self, timeout: Option<Duration>) -> Result<Ready<'_, T>> {
+        let timeout_ms = timeout_ms(timeout)?;
+        self.fired.clear();
+        if self.entries.is_empty() {
+            sleep_instead(timeout)?;
+        } else {
+            self.backend.wait(timeout_ms, &mut self.fired)?;
+        }
+        Ok(Ready {
+            entries: &self.entries,
+            fired: self.fired.iter(),
+        })
+    }
+
+    fn position(&self, target: Target) -> Option<usize> {
+        self.entries.iter().position(|e| e.target == target)
+    }
+
+    fn insert(&mut self, target: Target, events: PollEvents, token: T) -> Result<()> {
+        if self.position(target).is_some() {
+            return Err(Error::invalid(
+                ErrorKind::InvalidArgument,
+                format!("{} is already in the poller", target.describe()),
+            ));
+        }
+        self.entries.reserve(1);
+        self.fired.reserve(self.entries.len() + 1);
+        self.backend.add(target, events)?;
+        self.entries.push(Entry { target, token });
+        Ok(())
+    }
+
+    fn modify(&mut self, target: Target, events: PollEvents) -> Result<()> {
+        let index = self.find(target)?;
+        self.backend.modify(index, target, events)
+    }
+
+    fn delete(&mut self, target: Target) -> Result<T> {
+        let index = self.find(target)?;
+        self.backend.remove(index, target)?;
+        self.fired.clear();
+        Ok(self.entries.remove(index).token)
+    }
+
+    fn find(&self, target: Target) -> Result<usize> {
+        self.position(target).ok_or_else(|| {
+            Error::invalid(
+                ErrorKind::NotFound,
+                format!("{} is not in the poller", target.describe()),
+            )
+        })
+    }
+}
+
+/// The entries that a [`Poller::poll`] found ready: each one's token and
+/// the events that occurred, in the order the entries were added.
+#[derive(Debug)]
+pub struct Ready<'p, T> {
+    entries: &'p [Entry<T>],
+    fired: std::slice::Iter<'p, (usize, PollEvents)>,
+}
+
+impl<T> std::fmt::Debug for Entry<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'p, T> Iterator for Ready<'p, T> {
+    type Item = (&'p T, PollEvents);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let entries = self.entries;
+        self.fired
+            .by_ref()
+            .find_map(|&(i, events)| Some((&entries.get(i)?.token, events)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.fired.size_hint()
+    }
+}
+
+impl<T> ExactSizeIterator for Ready<'_, T> {}
+
+impl<T> FusedIterator for Ready<'_, T> {}
