@@ -6,6 +6,7 @@ mod error;
 mod flags;
 mod key;
 mod message;
+mod proxy;
 mod socket;
 pub mod sys;
 
@@ -14,6 +15,9 @@ pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
+pub use proxy::{
+    ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy, proxy,
+};
 pub use socket::{
     GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
     SocketType,
