@@ -16,7 +16,7 @@ pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
 pub use proxy::{
-    ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy, proxy,
+    proxy, ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy,
 };
 pub use socket::{
     GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,

@@ -70,7 +70,11 @@ use crate::sys::{self, ffi};
 /// # Ok::<(), zmq4::Error>(())
 /// ```
 #[doc(alias = "zmq_proxy")]
-pub fn proxy(frontend: &Socket<'_>, backend: &Socket<'_>, capture: Option<&Socket<'_>>) -> Result<()> {
+pub fn proxy(
+    frontend: &Socket<'_>,
+    backend: &Socket<'_>,
+    capture: Option<&Socket<'_>>,
+) -> Result<()> {
     let capture = capture.map_or(ptr::null_mut(), Socket::as_raw);
     loop {
         // SAFETY: the three handles are live sockets (borrowed for the whole

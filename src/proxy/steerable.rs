@@ -1,8 +1,8 @@
 //! The steerable proxy (`zmq_proxy_steerable`) and the handle that steers it.
 
 use std::ptr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::Dialect;
@@ -269,21 +269,22 @@ impl ProxyControl<'_> {
     /// not started yet, the command waits for it and `run` returns at once
     /// when called. If it has already stopped, this does nothing.
     pub fn terminate(&self) -> Result<()> {
-        if self.state.load(Ordering::SeqCst) == FINISHED {
-            return Ok(());
+        match self.send_terminate() {
+            // A stopped proxy, or a context shut down (which stops the
+            // proxy too): there is nothing left to terminate.
+            Err(e) if e.kind() == ErrorKind::InvalidState || e.is_terminated() => Ok(()),
+            other => other,
         }
+    }
+
+    fn send_terminate(&self) -> Result<()> {
         self.drain()?;
-        match self.send_command(b"TERMINATE") {
-            Ok(()) => {}
-            Err(e) if e.kind() == ErrorKind::InvalidState || e.is_terminated() => return Ok(()),
-            Err(e) => return Err(e),
-        }
+        self.send_command(b"TERMINATE")?;
         while self.state.load(Ordering::SeqCst) == RUNNING {
             // Consume the answer libzmq 4.3.5 sends, and wait.
             match self.control.recv_msg(RecvFlags::empty()) {
                 Ok(_) => {}
                 Err(e) if e.is_would_block() => {}
-                Err(e) if e.is_terminated() => return Ok(()),
                 Err(e) => return Err(e),
             }
         }
