@@ -206,8 +206,11 @@ fn terminate_makes_run_return_and_the_handle_then_fails_cleanly() {
         expect(&consumer, b"x");
 
         control.terminate().unwrap();
-        // terminate() returns once the proxy has stopped.
-        assert!(running.is_finished());
+        // terminate() returns once the proxy has stopped: the handle knows.
+        assert_eq!(
+            control.statistics().unwrap_err().kind(),
+            ErrorKind::InvalidState
+        );
         running.join().unwrap().unwrap();
     });
     // The proxy thread has closed the frontend: nothing takes messages.
