@@ -59,6 +59,10 @@ pub enum ErrorKind {
     MessageTooLarge,
     /// The peer refused the connection (`ECONNREFUSED`).
     ConnectionRefused,
+    /// The operating system denied the operation (`EACCES`, `EPERM`), for
+    /// example binding an `ipc://` path in a directory the process may not
+    /// write, or real-time thread scheduling without the privilege.
+    PermissionDenied,
     /// Out of memory (`ENOMEM`) or buffer space (`ENOBUFS`).
     OutOfMemory,
     /// Received bytes were not valid UTF-8; the error holds them
@@ -67,6 +71,13 @@ pub enum ErrorKind {
     /// Any other errno.
     Other,
 }
+
+/// `EPERM`, which the errno table of the raw layer does not list: 1 on
+/// every platform libzmq supports.
+#[cfg(unix)]
+const EPERM: c_int = libc::EPERM;
+#[cfg(not(unix))]
+const EPERM: c_int = 1;
 
 impl ErrorKind {
     fn from_errno(errno: c_int) -> Self {
@@ -88,9 +99,46 @@ impl ErrorKind {
             x if x == e::EMFILE || x == e::EMTHREAD => ErrorKind::TooManyOpen,
             x if x == e::EMSGSIZE => ErrorKind::MessageTooLarge,
             x if x == e::ECONNREFUSED => ErrorKind::ConnectionRefused,
+            x if x == e::EACCES || x == EPERM => ErrorKind::PermissionDenied,
             x if x == e::ENOMEM || x == e::ENOBUFS => ErrorKind::OutOfMemory,
             _ => ErrorKind::Other,
         }
+    }
+}
+
+impl ErrorKind {
+    /// A short description of the kind, as its `Display` shows it.
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorKind::WouldBlock => "operation would block",
+            ErrorKind::Interrupted => "interrupted by a signal",
+            ErrorKind::Terminated => "context terminated",
+            ErrorKind::HostUnreachable => "host unreachable",
+            ErrorKind::InvalidEndpoint => "invalid endpoint",
+            ErrorKind::InvalidArgument => "invalid argument",
+            ErrorKind::ProtocolNotSupported => "protocol not supported",
+            ErrorKind::IncompatibleProtocol => "protocol incompatible with the socket type",
+            ErrorKind::AddressInUse => "address in use",
+            ErrorKind::AddressNotAvailable => "address not available",
+            ErrorKind::NoSuchDevice => "no such device",
+            ErrorKind::NotSupported => "operation not supported",
+            ErrorKind::InvalidState => "operation not valid in the socket's current state",
+            ErrorKind::NotASocket => "not a socket",
+            ErrorKind::NotFound => "endpoint not found",
+            ErrorKind::TooManyOpen => "too many open sockets or files",
+            ErrorKind::MessageTooLarge => "message too large",
+            ErrorKind::ConnectionRefused => "connection refused",
+            ErrorKind::PermissionDenied => "permission denied",
+            ErrorKind::OutOfMemory => "out of memory",
+            ErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ErrorKind::Other => "other error",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
     }
 }
 
@@ -250,6 +298,7 @@ impl From<Error> for io::Error {
             ErrorKind::AddressNotAvailable => io::ErrorKind::AddrNotAvailable,
             ErrorKind::ConnectionRefused => io::ErrorKind::ConnectionRefused,
             ErrorKind::NotFound => io::ErrorKind::NotFound,
+            ErrorKind::PermissionDenied => io::ErrorKind::PermissionDenied,
             ErrorKind::NotSupported
             | ErrorKind::ProtocolNotSupported
             | ErrorKind::IncompatibleProtocol => io::ErrorKind::Unsupported,

@@ -1,6 +1,58 @@
 //! Safe, complete and fast bindings to libzmq, the ZeroMQ C library.
+//!
+//! Every message goes through the real libzmq (4.3), so a program built on
+//! this crate speaks ZMTP exactly as every other libzmq program does, in
+//! C, C++, Python, Go or Java: the same socket types, the same options, the
+//! same behaviour, without a re-implementation of the protocol.
+//!
+//! # A first exchange
+//!
+//! A REP socket answers the requests of a REQ socket; both live in one
+//! [`Context`] and meet over `inproc://`:
+//!
+//! ```
+//! use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+//!
+//! let ctx = Context::new()?;
+//!
+//! let server = ctx.socket(SocketType::Rep)?;
+//! server.bind("inproc://hello")?;
+//!
+//! let client = ctx.socket(SocketType::Req)?;
+//! client.connect("inproc://hello")?;
+//!
+//! client.send("Hello", SendFlags::empty())?;
+//! assert_eq!(server.recv_string(RecvFlags::empty())?, "Hello");
+//! server.send("World", SendFlags::empty())?;
+//! assert_eq!(client.recv_string(RecvFlags::empty())?, "World");
+//! # Ok::<(), zmq4::Error>(())
+//! ```
+//!
+//! # The pieces
+//!
+//! - [`Context`] owns libzmq's I/O threads and the `inproc://` namespace.
+//!   It is `Send + Sync`: share one between threads by reference (for
+//!   example with [`std::thread::scope`]), or use [`Context::global`].
+//!   [`Context::builder`] sets the context options.
+//! - [`Socket`] borrows its context, so the compiler rules out using a
+//!   socket after its context is gone. A socket may move to another thread
+//!   but not be shared by two, as libzmq requires.
+//! - [`Message`] is a libzmq message: it derefs to `[u8]` and can be built
+//!   from owned buffers without copying.
+//! - [`Error`] carries libzmq's errno and text, and an [`ErrorKind`] to
+//!   branch on; it converts into [`std::io::Error`].
+//! - [`version`], [`has`] and [`capabilities`] describe the linked libzmq;
+//!   [`sys`] is the raw C API for what the safe layer does not cover.
+//!
+//! # Blocking calls and signals
+//!
+//! Blocking calls fail with [`ErrorKind::Interrupted`] when a signal
+//! interrupts them, unless the context was built with
+//! [`ContextBuilder::retry_on_interrupt`]; [`Context::shutdown`] makes
+//! them fail with [`ErrorKind::Terminated`] from another thread.
 #![deny(missing_docs)]
 
+mod capability;
 mod context;
 mod error;
 mod flags;
@@ -10,7 +62,8 @@ mod proxy;
 mod socket;
 pub mod sys;
 
-pub use context::Context;
+pub use capability::{capabilities, has, Capability};
+pub use context::{Context, ContextBuilder};
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;

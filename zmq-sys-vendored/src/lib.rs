@@ -170,6 +170,16 @@ impl Build {
         let platform = platform_hpp(&target, self.draft, self.sodium.is_some(), &config_dir);
         write_if_changed(&config_dir.join("platform.hpp"), &platform)?;
 
+        for var in [
+            "CC",
+            "CXX",
+            "CFLAGS",
+            "CXXFLAGS",
+            "AR",
+            "CRATE_CC_NO_DEFAULTS",
+        ] {
+            println!("cargo:rerun-if-env-changed={var}");
+        }
         let mut build = cc::Build::new();
         build
             .cpp(true)
@@ -178,6 +188,9 @@ impl Build {
             .include(source.join("include"))
             .include(source.join("src"))
             .define("ZMQ_STATIC", None)
+            // The link lines are printed below, the same whether or not
+            // this run compiles.
+            .cargo_metadata(false)
             .out_dir(&lib_dir);
         if target.is_msvc() {
             build.flag("/EHsc").flag("/GL-");
@@ -212,9 +225,27 @@ impl Build {
         if target.is_windows() {
             build.file(source.join("external/wepoll/wepoll.c"));
         }
-        build
-            .try_compile("zmq")
-            .map_err(|e| format!("compiling libzmq failed: {e}"))?;
+        // cc compiles every file on every run. The build script reruns
+        // whenever one of the variables it watches changes, even one that
+        // does not change this library; skip the compile when the same
+        // configuration already produced the library.
+        let stamp_file = root.join("build.stamp");
+        let stamp = fingerprint(&build, &platform, &sources, &source);
+        let lib_name = if target.is_msvc() {
+            "zmq.lib"
+        } else {
+            "libzmq.a"
+        };
+        let up_to_date = lib_dir.join(lib_name).is_file()
+            && fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str());
+        if !up_to_date {
+            let _ = fs::remove_file(&stamp_file);
+            build
+                .try_compile("zmq")
+                .map_err(|e| format!("compiling libzmq failed: {e}"))?;
+            fs::write(&stamp_file, &stamp)
+                .map_err(|e| format!("cannot write {}: {e}", stamp_file.display()))?;
+        }
 
         for header in ["zmq.h", "zmq_utils.h"] {
             let from = source.join("include").join(header);
@@ -223,9 +254,12 @@ impl Build {
         }
 
         // Static libzmq needs the system libraries a shared one would have
-        // brought along. (The C++ runtime is printed by `cc` itself.)
+        // brought along, the C++ runtime first.
         println!("cargo:rustc-link-search=native={}", lib_dir.display());
         println!("cargo:rustc-link-lib=static=zmq");
+        if let Some(runtime) = cxx_runtime(&target) {
+            println!("cargo:rustc-link-lib={runtime}");
+        }
         if let Some(sodium) = &self.sodium {
             println!(
                 "cargo:rustc-link-search=native={}",
@@ -254,6 +288,48 @@ impl Build {
             draft: self.draft,
         })
     }
+}
+
+/// The C++ runtime a static C++ library needs, as `cc` would link it.
+fn cxx_runtime(target: &Target) -> Option<&'static str> {
+    if target.is_msvc() {
+        None
+    } else if target.is_apple() || target.is_bsd() {
+        Some("c++")
+    } else if target.os == "android" {
+        Some("c++_shared")
+    } else {
+        Some("stdc++")
+    }
+}
+
+/// Everything that decides the compiled library: compiler and flags (as
+/// `cc` resolved them from the environment), platform.hpp, the source
+/// files and their sizes and modification times.
+fn fingerprint(build: &cc::Build, platform: &str, sources: &[PathBuf], source: &Path) -> String {
+    let mut out = String::new();
+    if let Ok(compiler) = build.try_get_compiler() {
+        let _ = writeln!(out, "compiler {}", compiler.path().display());
+        for arg in compiler.args() {
+            let _ = writeln!(out, "arg {}", arg.to_string_lossy());
+        }
+    }
+    for var in ["TARGET", "OPT_LEVEL", "DEBUG", "PROFILE"] {
+        let _ = writeln!(out, "env {var}={}", env::var(var).unwrap_or_default());
+    }
+    let _ = writeln!(out, "source {}", source.display());
+    for file in sources {
+        let meta = fs::metadata(file).ok();
+        let len = meta.as_ref().map(|m| m.len()).unwrap_or(0);
+        let mtime = meta
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let _ = writeln!(out, "file {} {len} {mtime}", file.display());
+    }
+    out.push_str(platform);
+    out
 }
 
 /// Every directory name the `zeromq-src` package can have on disk.

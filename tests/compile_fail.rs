@@ -1,0 +1,59 @@
+//! What the types forbid, proven by programs that must not compile (run
+//! with trybuild; the expected compiler errors are the `.stderr` files next
+//! to them), and what they allow, proven by static assertions.
+
+use zmq4::{Context, ContextBuilder, Error, Message, Socket};
+
+#[test]
+fn forbidden_programs_do_not_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail/*.rs");
+}
+
+fn assert_send<T: Send>() {}
+fn assert_sync<T: Sync>() {}
+
+#[test]
+fn context_is_send_and_sync() {
+    assert_send::<Context>();
+    assert_sync::<Context>();
+    assert_send::<ContextBuilder>();
+    assert_sync::<ContextBuilder>();
+    // So a shared reference may cross threads, and the global one is one.
+    assert_send::<&'static Context>();
+    let _: &'static Context = Context::global();
+}
+
+#[test]
+fn socket_is_send() {
+    assert_send::<Socket<'static>>();
+    fn any_lifetime(ctx: &Context) {
+        fn sendable<T: Send>(_: &T) {}
+        sendable(&ctx.socket(zmq4::SocketType::Pair).unwrap());
+    }
+    any_lifetime(&Context::new().unwrap());
+}
+
+#[test]
+fn messages_and_errors_cross_threads() {
+    assert_send::<Message>();
+    assert_sync::<Message>();
+    assert_send::<Error>();
+    assert_sync::<Error>();
+    // What `io::Error::new` and `Box<dyn Error + Send + Sync>` need.
+    fn error_object(err: Error) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        Box::new(err)
+    }
+    let _ = error_object;
+}
+
+#[test]
+fn a_socket_moves_into_a_scoped_thread() {
+    let ctx = Context::new().unwrap();
+    let sock = ctx.socket(zmq4::SocketType::Pair).unwrap();
+    std::thread::scope(|s| {
+        s.spawn(move || sock.bind("inproc://compile-fail-move").unwrap())
+            .join()
+            .unwrap();
+    });
+}

@@ -1,0 +1,450 @@
+//! Probes what the linked libzmq can do, through the raw layer
+//! (`zmq4::sys`) only: its version and capabilities (`zmq_has`) and, on
+//! Linux, how it treats the OS resources it creates: TCP keepalive on a
+//! connection, close-on-exec, eventfd signalers and the epoll poller.
+//!
+//! Shared by `examples/build_info.rs` (which prints the results) and
+//! `tests/build_parity.rs` (which asserts them).
+// Off Linux the fd probes are skipped, which leaves their helpers unused.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code, unused_imports))]
+
+use std::ffi::{CStr, CString};
+use std::os::raw::c_int;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use zmq4::sys::{self, ffi, RawContext, RawSocket};
+
+/// The capabilities `zmq_has` knows, as (name printed, name asked).
+/// libzmq spells the WebSocket ones in capitals.
+pub const CAPABILITIES: [(&str, &str); 10] = [
+    ("ipc", "ipc"),
+    ("pgm", "pgm"),
+    ("tipc", "tipc"),
+    ("norm", "norm"),
+    ("curve", "curve"),
+    ("gssapi", "gssapi"),
+    ("ws", "WS"),
+    ("wss", "WSS"),
+    ("vmci", "vmci"),
+    ("draft", "draft"),
+];
+
+/// The keepalive settings put on the probing connection. They differ from
+/// every OS default (Linux: 7200 s idle, 75 s interval, 9 probes), so
+/// reading them back proves libzmq applied them.
+pub const KEEPALIVE_IDLE: c_int = 317;
+/// See [`KEEPALIVE_IDLE`].
+pub const KEEPALIVE_INTVL: c_int = 43;
+/// See [`KEEPALIVE_IDLE`].
+pub const KEEPALIVE_CNT: c_int = 7;
+
+/// How long a probe waits for libzmq before it reports a failure.
+const TIMEOUT_MS: c_int = 5000;
+
+/// The result of a probe that only some platforms can run.
+#[derive(Debug)]
+pub enum Probe<T> {
+    /// The probe ran.
+    Done(T),
+    /// The probe cannot run here; the text says why. (Every probe runs on
+    /// Linux.)
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    Skipped(&'static str),
+    /// The probe could not complete; the text says where it stopped.
+    Failed(String),
+}
+
+/// What the OS reports about the fd of a TCP connection libzmq made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connection {
+    /// `SO_KEEPALIVE`.
+    pub so_keepalive: c_int,
+    /// `TCP_KEEPIDLE`, seconds.
+    pub keepidle: c_int,
+    /// `TCP_KEEPINTVL`, seconds.
+    pub keepintvl: c_int,
+    /// `TCP_KEEPCNT`.
+    pub keepcnt: c_int,
+    /// `FD_CLOEXEC` from `fcntl(F_GETFD)`.
+    pub cloexec: bool,
+}
+
+impl Connection {
+    /// Whether every keepalive setting is the one asked for.
+    pub fn keepalive_applied(&self) -> bool {
+        self.so_keepalive != 0
+            && self.keepidle == KEEPALIVE_IDLE
+            && self.keepintvl == KEEPALIVE_INTVL
+            && self.keepcnt == KEEPALIVE_CNT
+    }
+}
+
+/// The kernel objects a new context and socket opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signalers {
+    /// How many eventfds appeared (libzmq's mailbox signalers).
+    pub eventfds: usize,
+    /// Whether all of them are close-on-exec.
+    pub eventfds_cloexec: bool,
+    /// How many epoll instances appeared (the I/O threads' pollers).
+    pub epolls: usize,
+    /// Whether all of them are close-on-exec.
+    pub epolls_cloexec: bool,
+}
+
+/// Serialises the probes that look at this process's fds, so that one
+/// probe's fds are not mistaken for another's.
+static FD_PROBES: Mutex<()> = Mutex::new(());
+
+/// The linked libzmq's version (`zmq_version`).
+pub fn version() -> (c_int, c_int, c_int) {
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: zmq_version writes three ints through valid pointers.
+    unsafe { ffi::zmq_version(&mut major, &mut minor, &mut patch) };
+    (major, minor, patch)
+}
+
+/// `zmq_has`. A name with a NUL byte is no capability.
+pub fn has(capability: &str) -> bool {
+    let Ok(name) = CString::new(capability) else {
+        return false;
+    };
+    // SAFETY: the pointer is a valid NUL-terminated string for the call.
+    unsafe { ffi::zmq_has(name.as_ptr()) != 0 }
+}
+
+/// Every entry of [`CAPABILITIES`] with whether the linked libzmq has it.
+pub fn capabilities() -> Vec<(&'static str, bool)> {
+    CAPABILITIES
+        .iter()
+        .map(|&(shown, asked)| (shown, has(asked)))
+        .collect()
+}
+
+/// An inproc endpoint no other probe in this process uses.
+fn unique_inproc(what: &str) -> CString {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    CString::new(format!(
+        "inproc://zmq4-probe-{what}-{}-{n}",
+        std::process::id()
+    ))
+    .expect("no NUL in a formatted endpoint")
+}
+
+/// Describes a failed step with libzmq's errno and text.
+fn failed(step: &str, err: zmq4::Error) -> String {
+    format!(
+        "{step}: {} (errno {})",
+        sys::strerror(err.errno()),
+        err.errno()
+    )
+}
+
+/// A PAIR socket that never lingers and never blocks past [`TIMEOUT_MS`].
+fn pair(ctx: &RawContext) -> Result<RawSocket, String> {
+    let socket = RawSocket::new(ctx, ffi::ZMQ_PAIR).map_err(|e| failed("zmq_socket", e))?;
+    socket
+        .set_int(ffi::ZMQ_LINGER, 0)
+        .map_err(|e| failed("ZMQ_LINGER", e))?;
+    socket
+        .set_int(ffi::ZMQ_RCVTIMEO, TIMEOUT_MS)
+        .map_err(|e| failed("ZMQ_RCVTIMEO", e))?;
+    socket
+        .set_int(ffi::ZMQ_SNDTIMEO, TIMEOUT_MS)
+        .map_err(|e| failed("ZMQ_SNDTIMEO", e))?;
+    Ok(socket)
+}
+
+fn bind(socket: &RawSocket, endpoint: &CStr) -> Result<(), String> {
+    // SAFETY: live socket, NUL-terminated endpoint.
+    sys::cvt(unsafe { ffi::zmq_bind(socket.as_ptr(), endpoint.as_ptr()) })
+        .map(drop)
+        .map_err(|e| failed(&format!("zmq_bind {endpoint:?}"), e))
+}
+
+fn connect(socket: &RawSocket, endpoint: &CStr) -> Result<(), String> {
+    // SAFETY: live socket, NUL-terminated endpoint.
+    sys::cvt(unsafe { ffi::zmq_connect(socket.as_ptr(), endpoint.as_ptr()) })
+        .map(drop)
+        .map_err(|e| failed(&format!("zmq_connect {endpoint:?}"), e))
+}
+
+/// `ZMQ_LAST_ENDPOINT` as a C string.
+fn last_endpoint(socket: &RawSocket) -> Result<CString, String> {
+    let mut buf = [0u8; 256];
+    let len = socket
+        .getsockopt(ffi::ZMQ_LAST_ENDPOINT, &mut buf)
+        .map_err(|e| failed("ZMQ_LAST_ENDPOINT", e))?;
+    // libzmq counts the terminating NUL in the length.
+    CStr::from_bytes_until_nul(&buf[..len])
+        .map(CStr::to_owned)
+        .map_err(|_| "ZMQ_LAST_ENDPOINT is not NUL-terminated".to_string())
+}
+
+/// Parses the first frame of a socket monitor event: a native-endian u16
+/// event id and u32 value, packed (the frame has no alignment).
+pub fn parse_event(frame: &[u8]) -> Option<(u16, u32)> {
+    let id: [u8; 2] = frame.get(0..2)?.try_into().ok()?;
+    let value: [u8; 4] = frame.get(2..6)?.try_into().ok()?;
+    (frame.len() == 6).then(|| (u16::from_ne_bytes(id), u32::from_ne_bytes(value)))
+}
+
+/// Receives one monitor event (both frames) and returns its id and value.
+fn recv_event(monitor: &RawSocket) -> Result<(u16, u32), String> {
+    let mut first = sys::RawMessage::new();
+    // SAFETY: live socket and an initialised message owned by this frame.
+    sys::cvt(unsafe { ffi::zmq_msg_recv(first.as_mut_ptr(), monitor.as_ptr(), 0) })
+        .map_err(|e| failed("receiving a monitor event", e))?;
+    let event = parse_event(first.as_bytes()).ok_or_else(|| {
+        format!(
+            "a monitor event frame of {} bytes, expected 6",
+            first.as_bytes().len()
+        )
+    })?;
+    let mut more = first.more();
+    while more {
+        let mut next = sys::RawMessage::new();
+        // SAFETY: as above.
+        sys::cvt(unsafe { ffi::zmq_msg_recv(next.as_mut_ptr(), monitor.as_ptr(), 0) })
+            .map_err(|e| failed("receiving a monitor event's endpoint", e))?;
+        more = next.more();
+    }
+    Ok(event)
+}
+
+/// Connects two sockets over TCP, the connecting one with TCP keepalive
+/// on, learns the connection's fd from a socket monitor, and asks the OS
+/// what options that fd carries.
+pub fn connection() -> Probe<Connection> {
+    #[cfg(target_os = "linux")]
+    {
+        match connection_linux() {
+            Ok(c) => Probe::Done(c),
+            Err(e) => Probe::Failed(e),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Probe::Skipped("the probe reads Linux TCP socket options")
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn connection_linux() -> Result<Connection, String> {
+    let _guard = FD_PROBES.lock().unwrap_or_else(|e| e.into_inner());
+    // Declared first, so dropped (terminated) after every socket is closed.
+    let ctx = RawContext::new().map_err(|e| failed("zmq_ctx_new", e))?;
+    let server = pair(&ctx)?;
+    bind(&server, c"tcp://127.0.0.1:*")?;
+    let endpoint = last_endpoint(&server)?;
+    let port = endpoint
+        .to_str()
+        .ok()
+        .and_then(|e| e.rsplit(':').next())
+        .and_then(|p| p.parse::<u16>().ok())
+        .ok_or_else(|| format!("no port in the bound endpoint {endpoint:?}"))?;
+
+    let client = pair(&ctx)?;
+    for (option, value, name) in [
+        (ffi::ZMQ_TCP_KEEPALIVE, 1, "ZMQ_TCP_KEEPALIVE"),
+        (
+            ffi::ZMQ_TCP_KEEPALIVE_IDLE,
+            KEEPALIVE_IDLE,
+            "ZMQ_TCP_KEEPALIVE_IDLE",
+        ),
+        (
+            ffi::ZMQ_TCP_KEEPALIVE_INTVL,
+            KEEPALIVE_INTVL,
+            "ZMQ_TCP_KEEPALIVE_INTVL",
+        ),
+        (
+            ffi::ZMQ_TCP_KEEPALIVE_CNT,
+            KEEPALIVE_CNT,
+            "ZMQ_TCP_KEEPALIVE_CNT",
+        ),
+    ] {
+        client.set_int(option, value).map_err(|e| failed(name, e))?;
+    }
+
+    // The monitor's reader must be connected before the event happens:
+    // libzmq drops events that nobody is there to take.
+    let monitor_endpoint = unique_inproc("monitor");
+    // SAFETY: live socket, NUL-terminated endpoint.
+    sys::cvt(unsafe {
+        ffi::zmq_socket_monitor(
+            client.as_ptr(),
+            monitor_endpoint.as_ptr(),
+            ffi::ZMQ_EVENT_CONNECTED,
+        )
+    })
+    .map_err(|e| failed("zmq_socket_monitor", e))?;
+    let monitor = pair(&ctx)?;
+    connect(&monitor, &monitor_endpoint)?;
+    connect(&client, &endpoint)?;
+
+    let (id, value) = recv_event(&monitor)?;
+    if c_int::from(id) != ffi::ZMQ_EVENT_CONNECTED {
+        return Err(format!(
+            "monitor event {id:#x}, expected ZMQ_EVENT_CONNECTED"
+        ));
+    }
+    let fd = c_int::try_from(value).map_err(|_| format!("fd {value} out of range"))?;
+    // The sockets stay open until the end of this function, so libzmq
+    // keeps the fd open while we read it.
+    let result = fd_facts(fd, port);
+
+    // SAFETY: live socket; a null endpoint stops the monitor.
+    unsafe { ffi::zmq_socket_monitor(client.as_ptr(), std::ptr::null(), 0) };
+    drop((monitor, client, server));
+    result
+}
+
+/// Reads an int socket option with `getsockopt`.
+#[cfg(target_os = "linux")]
+fn int_sockopt(fd: c_int, level: c_int, name: c_int, what: &str) -> Result<c_int, String> {
+    let mut value: c_int = 0;
+    let mut len = std::mem::size_of::<c_int>() as libc::socklen_t;
+    // SAFETY: value and len are valid for writes of the sizes given.
+    let rc =
+        unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut c_int).cast(), &mut len) };
+    if rc != 0 {
+        return Err(format!(
+            "getsockopt({what}) on fd {fd}: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(value)
+}
+
+/// Whether an fd has FD_CLOEXEC.
+#[cfg(target_os = "linux")]
+fn cloexec(fd: c_int) -> Result<bool, String> {
+    // SAFETY: F_GETFD takes no argument and only reads the fd's flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+    if flags == -1 {
+        return Err(format!(
+            "fcntl(F_GETFD) on fd {fd}: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(flags & libc::FD_CLOEXEC != 0)
+}
+
+#[cfg(target_os = "linux")]
+fn fd_facts(fd: c_int, port: u16) -> Result<Connection, String> {
+    // Make sure the fd is the connection to our server, not a number that
+    // happened to parse.
+    // SAFETY: sockaddr_storage is plain data; all-zero is a valid value.
+    let mut addr: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: addr and len describe a writable buffer of that size.
+    let rc = unsafe {
+        libc::getpeername(
+            fd,
+            (&mut addr as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        return Err(format!(
+            "getpeername on fd {fd}: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    if c_int::from(addr.ss_family) != libc::AF_INET {
+        return Err(format!("fd {fd} is not an IPv4 socket"));
+    }
+    // SAFETY: the family is AF_INET, so the storage holds a sockaddr_in,
+    // and sockaddr_storage is aligned for every socket address type.
+    let peer = unsafe { &*(&addr as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
+    if u16::from_be(peer.sin_port) != port {
+        return Err(format!(
+            "fd {fd} is connected to port {}, not to the probe's {port}",
+            u16::from_be(peer.sin_port)
+        ));
+    }
+    Ok(Connection {
+        so_keepalive: int_sockopt(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, "SO_KEEPALIVE")?,
+        keepidle: int_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, "TCP_KEEPIDLE")?,
+        keepintvl: int_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, "TCP_KEEPINTVL")?,
+        keepcnt: int_sockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, "TCP_KEEPCNT")?,
+        cloexec: cloexec(fd)?,
+    })
+}
+
+/// Creates a context and a socket and looks at the fds that appeared in
+/// `/proc/self/fd`: eventfds (libzmq's signalers, when it was compiled
+/// with eventfd) and epoll instances (its I/O thread poller).
+pub fn signalers() -> Probe<Signalers> {
+    #[cfg(target_os = "linux")]
+    {
+        match signalers_linux() {
+            Ok(s) => Probe::Done(s),
+            Err(e) => Probe::Failed(e),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Probe::Skipped("the probe reads Linux's /proc/self/fd")
+    }
+}
+
+/// The fds whose `/proc/self/fd` link is `anon_inode:[<kind>]`.
+#[cfg(target_os = "linux")]
+fn anon_inodes(kind: &str) -> Result<Vec<c_int>, String> {
+    let wanted = format!("anon_inode:[{kind}]");
+    let dir = std::fs::read_dir("/proc/self/fd").map_err(|e| format!("/proc/self/fd: {e}"))?;
+    let mut fds = Vec::new();
+    for entry in dir.flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<c_int>() else {
+            continue;
+        };
+        // An fd may close between the listing and this read; skip it then.
+        if let Ok(target) = std::fs::read_link(entry.path()) {
+            if target.as_os_str() == wanted.as_str() {
+                fds.push(fd);
+            }
+        }
+    }
+    fds.sort_unstable();
+    Ok(fds)
+}
+
+#[cfg(target_os = "linux")]
+fn signalers_linux() -> Result<Signalers, String> {
+    let _guard = FD_PROBES.lock().unwrap_or_else(|e| e.into_inner());
+    // Only fds that appear while our context lives count: an fd inherited
+    // from the parent process is not libzmq's doing.
+    let eventfds_before = anon_inodes("eventfd")?;
+    let epolls_before = anon_inodes("eventpoll")?;
+    let ctx = RawContext::new().map_err(|e| failed("zmq_ctx_new", e))?;
+    // The first socket starts the reaper and the I/O thread.
+    let socket = pair(&ctx)?;
+    let new = |kind: &str, before: &[c_int]| -> Result<Vec<c_int>, String> {
+        Ok(anon_inodes(kind)?
+            .into_iter()
+            .filter(|fd| !before.contains(fd))
+            .collect())
+    };
+    let eventfds = new("eventfd", &eventfds_before)?;
+    let epolls = new("eventpoll", &epolls_before)?;
+    let all_cloexec = |fds: &[c_int]| -> Result<bool, String> {
+        for &fd in fds {
+            if !cloexec(fd)? {
+                return Ok(false);
+            }
+        }
+        Ok(!fds.is_empty())
+    };
+    let result = Signalers {
+        eventfds: eventfds.len(),
+        eventfds_cloexec: all_cloexec(&eventfds)?,
+        epolls: epolls.len(),
+        epolls_cloexec: all_cloexec(&epolls)?,
+    };
+    drop(socket);
+    drop(ctx);
+    Ok(result)
+}
