@@ -80,7 +80,7 @@ fn broker_serves_requests_and_shuts_down_cleanly() {
         control.terminate().unwrap();
         broker.join().unwrap().unwrap();
         // The workers block in recv: shutting the context down wakes them.
-        common::ContextShutdown::shutdown(&ctx).unwrap();
+        ctx.shutdown().unwrap();
         let answered: Vec<usize> = workers.into_iter().map(|w| w.join().unwrap()).collect();
         (answered, (statistics, request_bytes, reply_bytes))
     });

@@ -74,7 +74,7 @@ fn plain_proxy_forwards_and_returns_ok_on_shutdown() {
         producer.send("one", SendFlags::empty()).unwrap();
         expect(&consumer, b"one");
         expect(&tap, b"one");
-        common::ContextShutdown::shutdown(&ctx).unwrap();
+        ctx.shutdown().unwrap();
         assert!(running.join().unwrap().is_ok());
     });
 }
@@ -256,7 +256,7 @@ fn steerable_proxy_returns_ok_on_context_shutdown() {
     std::thread::scope(|s| {
         let running = s.spawn(move || proxy.run(&frontend, &backend, None));
         control.pause().unwrap();
-        common::ContextShutdown::shutdown(&ctx).unwrap();
+        ctx.shutdown().unwrap();
         running.join().unwrap().unwrap();
         // The handle gets ETERM (or sees the proxy gone): no hang.
         let err = control.resume().unwrap_err();
@@ -358,7 +358,7 @@ fn threaded_proxy_after_context_shutdown_stops_without_hanging() {
     } = pipeline(&ctx);
     std::thread::scope(|s| {
         let proxy = ThreadedProxy::spawn_scoped(s, frontend, backend, None).unwrap();
-        common::ContextShutdown::shutdown(&ctx).unwrap();
+        ctx.shutdown().unwrap();
         proxy.stop().unwrap();
     });
 }

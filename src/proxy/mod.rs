@@ -30,7 +30,7 @@ use crate::sys::{self, ffi};
 /// calling thread; every message is also copied to `capture`, if given.
 ///
 /// This blocks until the context of the sockets is shut down
-/// ([`Context::shutdown`](crate::Context)) or terminated. That is the only
+/// ([`Context::shutdown`](crate::Context::shutdown)) or terminated. That is the only
 /// way `zmq_proxy` ends, so it is reported as `Ok(())`; any other failure
 /// is an `Err`. A call interrupted by a signal is made again when the
 /// context retries on `EINTR`, and is otherwise an error of kind
@@ -63,8 +63,7 @@ use crate::sys::{self, ffi};
 ///     assert_eq!(consumer.recv_bytes(RecvFlags::empty())?, b"through the proxy");
 ///
 ///     // zmq_proxy runs until the context is shut down.
-///     // SAFETY: zmq_ctx_shutdown only makes blocking calls return ETERM.
-///     unsafe { zmq4::sys::ffi::zmq_ctx_shutdown(ctx.as_raw()) };
+///     ctx.shutdown()?;
 ///     proxy.join().unwrap()
 /// })?;
 /// # Ok::<(), zmq4::Error>(())
