@@ -188,6 +188,12 @@ fn counts_frames_follows_the_linked_version() {
     let ctx = Context::new().unwrap();
     let (_proxy, control) = SteerableProxy::new(&ctx).unwrap();
     assert_eq!(control.counts_frames(), zmq4::version() >= (4, 3, 5));
+    // The vendored build is the release whose control protocol is the odd
+    // one out (answers to every command, PAUSE and RESUME mixed up): the
+    // tests above run against it there.
+    if zmq4::sys::LIBZMQ_SOURCE == "vendored" {
+        assert_eq!(zmq4::version(), (4, 3, 5));
+    }
 }
 
 #[test]
