@@ -64,6 +64,7 @@ mod flags;
 mod key;
 mod message;
 mod poll;
+mod proxy;
 mod socket;
 pub mod sys;
 
@@ -74,6 +75,9 @@ pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
 pub use poll::{poll, PollItem, Poller, RawFd, Ready};
+pub use proxy::{
+    proxy, ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy,
+};
 pub use socket::{
     GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
     SocketType,
