@@ -6,6 +6,7 @@ mod error;
 mod flags;
 mod key;
 mod message;
+mod monitor;
 mod socket;
 pub mod sys;
 
@@ -14,6 +15,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
+pub use monitor::{EventKind, Monitor, MonitorEvent, MonitorEvents, ProtocolError};
 pub use socket::{
     GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
     SocketType,
