@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::flags::RecvFlags;
 use crate::message::Message;
 use crate::socket::{endpoint_cstring, Socket, SocketType};
@@ -129,7 +129,11 @@ impl<'ctx> Socket<'ctx> {
     /// endpoint (libzmq binds it; it must be free in this context).
     ///
     /// An endpoint of another transport is an error of kind
-    /// [`ErrorKind::ProtocolNotSupported`].
+    /// [`ErrorKind::ProtocolNotSupported`]. After a monitor is dropped,
+    /// libzmq releases its endpoint in the background: starting another
+    /// monitor on the same name at once may fail with
+    /// [`ErrorKind::AddressInUse`] ([`Socket::monitor`] picks a fresh
+    /// name each time).
     #[doc(alias = "zmq_socket_monitor")]
     #[doc(alias = "zmq_socket_monitor_versioned")]
     pub fn monitor_on<'s>(&'s self, endpoint: &str, events: MonitorEvents) -> Result<Monitor<'s>> {
@@ -144,6 +148,15 @@ impl<'s> Monitor<'s> {
         events: MonitorEvents,
     ) -> Result<Monitor<'s>> {
         let c_endpoint = endpoint_cstring(&endpoint)?;
+        // Checked here because the receiving socket connects before libzmq
+        // sees the endpoint.
+        if !endpoint.starts_with("inproc://") {
+            return Err(
+                Error::from_errno(ffi::errno::EPROTONOSUPPORT).with_detail(format!(
+                    "monitor on {endpoint:?}: events travel over inproc:// only"
+                )),
+            );
+        }
         let pair = monitored.context().socket(SocketType::Pair)?;
         pair.set_linger(Some(Duration::ZERO))?;
         // No high-water mark: libzmq's sending side blocks when the queue
