@@ -607,3 +607,27 @@ fn protocol_error_codes_round_trip() {
     assert_eq!(ProtocolError::from_raw(7), ProtocolError::Unknown(7));
     assert_eq!(ProtocolError::Unknown(7).as_raw(), 7);
 }
+
+#[test]
+fn unread_events_never_block_the_monitored_socket() {
+    // More events than libzmq's default high-water mark (1000), none read
+    // while they are made: sending them must not block the socket (with a
+    // bounded queue, the first bind past the mark would never return).
+    let ctx = Context::new().unwrap();
+    let server = sock(&ctx, SocketType::Pull);
+    let mut mon = server
+        .monitor(MonitorEvents::LISTENING | MonitorEvents::CLOSED)
+        .unwrap();
+    let rounds = 1200;
+    for _ in 0..rounds {
+        server.bind("tcp://127.0.0.1:*").unwrap();
+        server.unbind(&server.last_endpoint().unwrap()).unwrap();
+    }
+    let mut listening = 0;
+    while let Some(ev) = mon.next_event(Some(Duration::from_millis(500))).unwrap() {
+        if matches!(ev.kind(), EventKind::Listening { .. }) {
+            listening += 1;
+        }
+    }
+    assert_eq!(listening, rounds);
+}
