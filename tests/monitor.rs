@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use common::{inproc, TIMEOUT};
 use zmq4::sys::ffi;
 use zmq4::{
-    Context, ErrorKind, EventKind, Monitor, MonitorEvent, MonitorEvents, ProtocolError, RecvFlags,
-    SendFlags, Socket, SocketType,
+    Context, CurveKey, ErrorKind, EventKind, Monitor, MonitorEvent, MonitorEvents, ProtocolError,
+    RecvFlags, SendFlags, Socket, SocketType,
 };
 
 const LINGER0: Option<Duration> = Some(Duration::ZERO);
@@ -350,6 +350,60 @@ fn expect_mechanism_mismatch(mon: &mut Monitor<'_>) {
             ffi::ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH as u64
         );
     }
+}
+
+fn has_curve() -> bool {
+    // SAFETY: a NUL-terminated capability name.
+    unsafe { ffi::zmq_has(c"curve".as_ptr()) == 1 }
+}
+
+/// A fresh CURVE key pair (public, secret).
+fn curve_keypair() -> (CurveKey, CurveKey) {
+    let mut public = [0u8; 41];
+    let mut secret = [0u8; 41];
+    // SAFETY: both buffers hold 40 Z85 characters and a NUL, as libzmq asks.
+    let rc =
+        unsafe { ffi::zmq_curve_keypair(public.as_mut_ptr().cast(), secret.as_mut_ptr().cast()) };
+    assert_eq!(rc, 0, "zmq_curve_keypair");
+    let z85 = |b: &[u8; 41]| CurveKey::from_z85(std::str::from_utf8(&b[..40]).unwrap()).unwrap();
+    (z85(&public), z85(&secret))
+}
+
+#[test]
+fn handshake_failed_protocol_on_a_wrong_curve_server_key() {
+    if !has_curve() {
+        eprintln!("libzmq without CURVE: skipped");
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let (_server_public, server_secret) = curve_keypair();
+    let (client_public, client_secret) = curve_keypair();
+    let (wrong_public, _) = curve_keypair();
+
+    let server = sock(&ctx, SocketType::Rep);
+    server.set_curve_server(true).unwrap();
+    server.set_curve_secretkey(&server_secret).unwrap();
+    let mut mon = server
+        .monitor(MonitorEvents::HANDSHAKE_FAILED_PROTOCOL | MonitorEvents::HANDSHAKE_SUCCEEDED)
+        .unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+
+    let client = sock(&ctx, SocketType::Req);
+    client.set_curve_serverkey(&wrong_public).unwrap();
+    client.set_curve_publickey(&client_public).unwrap();
+    client.set_curve_secretkey(&client_secret).unwrap();
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+
+    let (ev, seen) = wait_for(&mut mon, "handshake failed, protocol", |k| {
+        matches!(k, EventKind::HandshakeFailedProtocol { .. })
+    });
+    assert!(seen.is_empty(), "no handshake succeeds: {seen:#?}");
+    assert_eq!(
+        ev.kind(),
+        EventKind::HandshakeFailedProtocol {
+            code: ProtocolError::ZmtpCryptographic
+        }
+    );
 }
 
 /// A ZAP handler (RFC 27) on the context that refuses every request with
