@@ -63,6 +63,7 @@ mod error;
 mod flags;
 mod key;
 mod message;
+mod monitor;
 mod poll;
 mod proxy;
 mod socket;
@@ -74,6 +75,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::CurveKey;
 pub use message::Message;
+pub use monitor::{EventKind, Monitor, MonitorEvent, MonitorEvents, ProtocolError};
 pub use poll::{poll, PollItem, Poller, RawFd, Ready};
 pub use proxy::{
     proxy, ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy,
