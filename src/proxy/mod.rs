@@ -24,7 +24,7 @@ use std::ptr;
 
 use crate::error::{ErrorKind, Result};
 use crate::socket::Socket;
-use crate::sys::{self, ffi};
+use crate::sys::ffi;
 
 /// Runs libzmq's built-in proxy between `frontend` and `backend` in the
 /// calling thread; every message is also copied to `capture`, if given.
@@ -75,21 +75,17 @@ pub fn proxy(
     capture: Option<&Socket<'_>>,
 ) -> Result<()> {
     let capture = capture.map_or(ptr::null_mut(), Socket::as_raw);
-    loop {
+    let result = frontend.blocking(|| {
         // SAFETY: the three handles are live sockets (borrowed for the whole
         // call) or NULL for the optional capture, as zmq_proxy accepts; the
         // sockets are only used by this thread while the call runs, since
         // `Socket` is not `Sync` and is borrowed here.
-        let rc = unsafe { ffi::zmq_proxy(frontend.as_raw(), backend.as_raw(), capture) };
-        if rc == 0 {
-            return Ok(());
-        }
-        let err = sys::last_error();
-        match err.kind() {
-            ErrorKind::Terminated => return Ok(()),
-            ErrorKind::Interrupted if frontend.ctx.retry_eintr => continue,
-            _ => return Err(err),
-        }
+        unsafe { ffi::zmq_proxy(frontend.as_raw(), backend.as_raw(), capture) }
+    });
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == ErrorKind::Terminated => Ok(()),
+        Err(err) => Err(err),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::ffi::CString;
 use std::fmt;
-use std::os::raw::c_void;
+use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
 
 use crate::context::Context;
@@ -80,6 +80,36 @@ impl<'ctx> Socket<'ctx> {
     pub(crate) fn new(ctx: &'ctx Context, kind: SocketType) -> Result<Socket<'ctx>> {
         let raw = RawSocket::new(&ctx.raw, kind.as_raw())?;
         Ok(Socket { raw, ctx, kind })
+    }
+
+    /// Makes a blocking libzmq call on this socket: its return value, or
+    /// on -1 the error, read at once. A call interrupted by a signal is
+    /// made again when the context asks for that
+    /// ([`ContextBuilder::retry_on_interrupt`](crate::ContextBuilder::retry_on_interrupt)).
+    /// The success path is one call and one comparison; the rest is out
+    /// of line.
+    #[inline(always)]
+    pub(crate) fn blocking(&self, mut call: impl FnMut() -> c_int) -> Result<c_int> {
+        let rc = call();
+        if rc != -1 {
+            return Ok(rc);
+        }
+        self.blocking_failed(&mut call)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn blocking_failed(&self, call: &mut dyn FnMut() -> c_int) -> Result<c_int> {
+        loop {
+            let err = crate::sys::last_error();
+            if err.kind() != ErrorKind::Interrupted || !self.ctx.retry_eintr {
+                return Err(err);
+            }
+            let rc = call();
+            if rc != -1 {
+                return Ok(rc);
+            }
+        }
     }
 
     /// The socket's type.

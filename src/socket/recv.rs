@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::flags::RecvFlags;
 use crate::message::Message;
-use crate::sys::{self, ffi};
+use crate::sys::ffi;
 
 use super::Socket;
 
@@ -43,36 +43,14 @@ impl Socket<'_> {
     #[doc(alias = "zmq_msg_recv")]
     #[inline]
     pub fn recv(&self, msg: &mut Message, flags: RecvFlags) -> Result<()> {
-        // SAFETY: the socket is live and used from this thread only; the
-        // message is initialised and exclusively borrowed. libzmq closes
-        // its old content and leaves it initialised whether the call
-        // succeeds or fails.
-        let rc =
-            unsafe { ffi::zmq_msg_recv(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) };
-        if rc == -1 {
-            return self.recv_failed(msg, flags);
-        }
-        Ok(())
-    }
-
-    /// The failure path of [`recv`](Self::recv): reads the error and
-    /// retries if a signal interrupted the call and the context asks for
-    /// that.
-    #[cold]
-    #[inline(never)]
-    fn recv_failed(&self, msg: &mut Message, flags: RecvFlags) -> Result<()> {
-        loop {
-            let err = sys::last_error();
-            if !self.retries(&err) {
-                return Err(err);
-            }
-            // SAFETY: as in recv.
-            let rc =
-                unsafe { ffi::zmq_msg_recv(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) };
-            if rc != -1 {
-                return Ok(());
-            }
-        }
+        self.blocking(|| {
+            // SAFETY: the socket is live and used from this thread only; the
+            // message is initialised and exclusively borrowed. libzmq closes
+            // its old content and leaves it initialised whether the call
+            // succeeds or fails.
+            unsafe { ffi::zmq_msg_recv(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) }
+        })
+        .map(drop)
     }
 
     /// Receives one message frame as a new [`Message`].
@@ -123,26 +101,19 @@ impl Socket<'_> {
     #[doc(alias = "zmq_recv")]
     #[inline]
     pub fn recv_into(&self, buf: &mut [u8], flags: RecvFlags) -> Result<Received> {
-        let rc = loop {
+        let rc = self.blocking(|| {
             // SAFETY: the socket is live and used from this thread only;
             // the pointer and length describe a writable buffer, and
             // zmq_recv writes at most `buf.len()` bytes to it.
-            let rc = unsafe {
+            unsafe {
                 ffi::zmq_recv(
                     self.raw.as_ptr(),
                     buf.as_mut_ptr().cast(),
                     buf.len(),
                     flags.bits(),
                 )
-            };
-            if rc != -1 {
-                break rc;
             }
-            let err = sys::last_error();
-            if !self.retries(&err) {
-                return Err(err);
-            }
-        };
+        })?;
         // zmq_recv returns the frame's full size as a C int; a frame of
         // 2 GiB or more comes back negative, so read the bits as unsigned.
         let size = rc as u32 as usize;

@@ -13,7 +13,7 @@ use std::mem::ManuallyDrop;
 use crate::error::{Error, ErrorKind, Result};
 use crate::flags::SendFlags;
 use crate::message::Message;
-use crate::sys::{self, ffi};
+use crate::sys::ffi;
 
 use super::Socket;
 
@@ -51,54 +51,21 @@ impl Socket<'_> {
 
     #[inline]
     fn send_slice(&self, data: &[u8], flags: SendFlags) -> Result<()> {
-        // SAFETY: the socket is live and used from this thread only (we hold
-        // `&self` of a `!Sync` type); the pointer and length describe a
-        // readable buffer, which zmq_send copies before it returns.
-        let rc = unsafe {
-            ffi::zmq_send(
-                self.raw.as_ptr(),
-                data.as_ptr().cast(),
-                data.len(),
-                flags.bits(),
-            )
-        };
-        if rc == -1 {
-            return self.send_slice_failed(data, flags);
-        }
-        Ok(())
-    }
-
-    /// The failure path of [`send_slice`](Self::send_slice): reads the
-    /// error and retries if a signal interrupted the call and the context
-    /// asks for that.
-    #[cold]
-    #[inline(never)]
-    fn send_slice_failed(&self, data: &[u8], flags: SendFlags) -> Result<()> {
-        loop {
-            let err = sys::last_error();
-            if !self.retries(&err) {
-                return Err(err);
-            }
-            // SAFETY: as in send_slice.
-            let rc = unsafe {
+        self.blocking(|| {
+            // SAFETY: the socket is live and used from this thread only (we
+            // hold `&self` of a `!Sync` type); the pointer and length
+            // describe a readable buffer, which zmq_send copies before it
+            // returns.
+            unsafe {
                 ffi::zmq_send(
                     self.raw.as_ptr(),
                     data.as_ptr().cast(),
                     data.len(),
                     flags.bits(),
                 )
-            };
-            if rc != -1 {
-                return Ok(());
             }
-        }
-    }
-
-    /// Whether a failed call is to be made again: it was interrupted by a
-    /// signal and the context retries in that case.
-    #[inline]
-    pub(crate) fn retries(&self, err: &Error) -> bool {
-        err.kind() == ErrorKind::Interrupted && self.ctx.retry_eintr
+        })
+        .map(drop)
     }
 
     /// Sends an owned message without copying it (`zmq_msg_send`).
@@ -179,35 +146,15 @@ impl Socket<'_> {
     #[doc(alias = "zmq_msg_send")]
     #[inline]
     pub fn send_msg_mut(&self, msg: &mut Message, flags: SendFlags) -> Result<()> {
-        // SAFETY: the socket is live and used from this thread only; the
-        // message is initialised and exclusively borrowed. On success
-        // libzmq takes its content and re-initialises it as an empty
-        // message; on failure it leaves it as it was. Either way it stays a
-        // valid, initialised zmq_msg_t.
-        let rc =
-            unsafe { ffi::zmq_msg_send(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) };
-        if rc == -1 {
-            return self.send_msg_failed(msg, flags);
-        }
-        Ok(())
-    }
-
-    /// The failure path of [`send_msg_mut`](Self::send_msg_mut).
-    #[cold]
-    #[inline(never)]
-    fn send_msg_failed(&self, msg: &mut Message, flags: SendFlags) -> Result<()> {
-        loop {
-            let err = sys::last_error();
-            if !self.retries(&err) {
-                return Err(err);
-            }
-            // SAFETY: as in send_msg_mut.
-            let rc =
-                unsafe { ffi::zmq_msg_send(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) };
-            if rc != -1 {
-                return Ok(());
-            }
-        }
+        self.blocking(|| {
+            // SAFETY: the socket is live and used from this thread only; the
+            // message is initialised and exclusively borrowed. On success
+            // libzmq takes its content and re-initialises it as an empty
+            // message; on failure it leaves it as it was. Either way it
+            // stays a valid, initialised zmq_msg_t.
+            unsafe { ffi::zmq_msg_send(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) }
+        })
+        .map(drop)
     }
 
     /// Sends a multipart message: every part but the last with
