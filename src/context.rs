@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
-use crate::sys::{self, ffi, RawContext};
+use crate::sys::{ffi, RawContext};
 
 mod builder;
 mod sched;
@@ -185,22 +185,9 @@ impl Context {
     /// ```
     #[doc(alias = "zmq_ctx_term")]
     pub fn term(self) -> std::result::Result<(), (Context, Error)> {
-        loop {
-            // SAFETY: the handle is a live context owned by `self`; no
-            // socket of it can exist (they borrow the context). On success
-            // it is forgotten below, never used again.
-            let rc = unsafe { ffi::zmq_ctx_term(self.raw.as_ptr()) };
-            if rc == 0 {
-                let Context { raw, .. } = self;
-                // Terminated already: only the handle's Drop must not run.
-                std::mem::forget(raw);
-                return Ok(());
-            }
-            let err = sys::last_error();
-            if err.errno() != ffi::errno::EINTR || !self.retry_eintr {
-                return Err((self, err));
-            }
-        }
+        let Context { raw, retry_eintr } = self;
+        raw.term(retry_eintr)
+            .map_err(|(raw, err)| (Context { raw, retry_eintr }, err))
     }
 
     fn get(&self, option: c_int, name: &str) -> Result<c_int> {

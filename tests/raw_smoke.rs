@@ -224,7 +224,7 @@ fn pair_over_inproc_exchanges_messages_both_ways() {
 
     a.close().map_err(|(_, e)| e).unwrap();
     b.close().map_err(|(_, e)| e).unwrap();
-    ctx.term().map_err(|(_, e)| e).unwrap();
+    ctx.term(false).map_err(|(_, e)| e).unwrap();
 }
 
 #[test]
@@ -361,7 +361,7 @@ fn shutdown_interrupts_and_close_then_term_completes() {
     s.close().map_err(|(_, e)| e).unwrap();
     // Terminating must not hang now that every socket is closed.
     let (tx, rx) = mpsc::channel();
-    let waiter = std::thread::spawn(move || tx.send(ctx.term().map_err(|(_, e)| e)).unwrap());
+    let waiter = std::thread::spawn(move || tx.send(ctx.term(false).map_err(|(_, e)| e)).unwrap());
     rx.recv_timeout(Duration::from_secs(10))
         .expect("zmq_ctx_term did not return")
         .unwrap();

@@ -99,19 +99,21 @@ impl RawContext {
         cvt(unsafe { ffi::zmq_ctx_shutdown(self.as_ptr()) }).map(drop)
     }
 
-    /// `zmq_ctx_term`, retried while interrupted by a signal. On another
-    /// error the context is handed back, still alive.
-    pub fn term(self) -> Result<(), (Self, Error)> {
+    /// `zmq_ctx_term`. When a signal interrupts it, it is made again if
+    /// `retry_on_interrupt`, else the error is `EINTR`. On an error the
+    /// context is handed back, still alive.
+    pub fn term(self, retry_on_interrupt: bool) -> Result<(), (Self, Error)> {
         loop {
             // SAFETY: the handle is a live context; we own it, so nobody
-            // else terminates it.
+            // else terminates it. On success it is forgotten, never used
+            // again.
             let rc = unsafe { ffi::zmq_ctx_term(self.as_ptr()) };
             if rc == 0 {
                 std::mem::forget(self);
                 return Ok(());
             }
             let err = last_error();
-            if err.errno() != ffi::errno::EINTR {
+            if err.errno() != ffi::errno::EINTR || !retry_on_interrupt {
                 return Err((self, err));
             }
         }
