@@ -1,6 +1,5 @@
 //! CURVE keys.
 
-use std::ffi::CString;
 use std::fmt;
 use std::str::FromStr;
 
@@ -68,10 +67,11 @@ impl CurveKey {
                 text.len()
             )));
         }
-        // Each group of 5 characters encodes 4 bytes. Check the alphabet,
-        // and that no group (such as "#####") stands for more than
-        // 2^32 - 1, before libzmq sees the text.
-        for group in text.as_bytes().chunks(5) {
+        // Each group of 5 characters is a big-endian base-85 number that
+        // encodes 4 bytes; a group such as "#####" stands for more than
+        // 2^32 - 1 and is refused.
+        let mut raw = [0u8; CurveKey::LEN];
+        for (group, out) in text.as_bytes().chunks(5).zip(raw.chunks_mut(4)) {
             let mut value = 0u64;
             for byte in group {
                 let digit = Z85_ALPHABET.iter().position(|a| a == byte).ok_or_else(|| {
@@ -81,26 +81,13 @@ impl CurveKey {
                 })?;
                 value = value * 85 + digit as u64;
             }
-            if value > u64::from(u32::MAX) {
-                return Err(bad(format!(
+            let value = u32::try_from(value).map_err(|_| {
+                bad(format!(
                     "{text:?} is not a Z85 CURVE key: the group {:?} is out of range",
                     String::from_utf8_lossy(group)
-                )));
-            }
-        }
-        // The Z85 alphabet has no NUL, so this cannot fail.
-        let c_text = CString::new(text).map_err(|_| {
-            bad(format!(
-                "{text:?} is not a Z85 CURVE key: it has a NUL byte"
-            ))
-        })?;
-        let mut raw = [0u8; CurveKey::LEN];
-        // SAFETY: `c_text` is NUL-terminated and 40 characters long, so
-        // zmq_z85_decode writes at most 40 * 4 / 5 = 32 bytes, which `raw`
-        // holds. It returns null (writing nothing more) for invalid text.
-        let out = unsafe { ffi::zmq_z85_decode(raw.as_mut_ptr(), c_text.as_ptr()) };
-        if out.is_null() {
-            return Err(bad(format!("{text:?} is not a valid Z85 CURVE key")));
+                ))
+            })?;
+            out.copy_from_slice(&value.to_be_bytes());
         }
         Ok(CurveKey(raw))
     }
