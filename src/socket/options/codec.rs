@@ -241,104 +241,79 @@ impl Get<Option<bool>> for OptBool {
     }
 }
 
-/// A time as a C `int` count of `UNIT_NANOS` units.
-fn duration_to_int(name: &'static str, d: Duration, unit_nanos: u128, unit: &str) -> Result<c_int> {
-    // Round up, so that a short non-zero duration never becomes zero
-    // (which often means "disabled" or "do not wait").
-    let n = d.as_nanos().div_ceil(unit_nanos);
-    c_int::try_from(n).map_err(|_| {
-        invalid(
-            name,
-            format_args!("{d:?} is too long (at most {} {unit})", c_int::MAX),
-        )
-    })
-}
+/// A time in whole units of `UNIT_MS` milliseconds, rounded up; it must
+/// fit in a C `int`.
+pub(crate) struct Time<const UNIT_MS: u64>;
 
-fn int_to_duration(name: &'static str, v: c_int, unit: Duration) -> Result<Duration> {
-    match u32::try_from(v) {
-        Ok(n) => Ok(unit * n),
-        Err(_) => Err(unexpected(name, v)),
+/// Like [`Time`], with libzmq's -1 as `None`.
+pub(crate) struct OptTime<const UNIT_MS: u64>;
+
+pub(crate) type Millis = Time<1>;
+pub(crate) type OptMillis = OptTime<1>;
+pub(crate) type OptSecs = OptTime<1000>;
+
+impl<const UNIT_MS: u64> Time<UNIT_MS> {
+    const UNIT: Duration = Duration::from_millis(UNIT_MS);
+
+    fn to_int(name: &'static str, d: Duration) -> Result<c_int> {
+        // Round up, so that a short non-zero duration never becomes zero
+        // (which often means "disabled" or "do not wait").
+        let n = d.as_nanos().div_ceil(Self::UNIT.as_nanos());
+        c_int::try_from(n).map_err(|_| {
+            let max = Self::UNIT * c_int::MAX as u32;
+            invalid(name, format_args!("{d:?} is too long (at most {max:?})"))
+        })
+    }
+
+    fn from_int(name: &'static str, v: c_int) -> Result<Duration> {
+        u32::try_from(v)
+            .map(|n| Self::UNIT * n)
+            .map_err(|_| unexpected(name, v))
     }
 }
 
-const MS: Duration = Duration::from_millis(1);
-const S: Duration = Duration::from_secs(1);
-
-macro_rules! duration_codecs {
-    ($plain:ident, $opt:ident, $nanos:expr, $unit:expr, $word:literal) => {
-        /// A time in whole units, rounded up; must fit in a C `int`.
-        pub(crate) struct $plain;
-
-        impl Set<Duration> for $plain {
-            fn set(
-                sock: &RawSocket,
-                option: c_int,
-                name: &'static str,
-                value: Duration,
-            ) -> Result<()> {
-                set_int(
-                    sock,
-                    option,
-                    name,
-                    duration_to_int(name, value, $nanos, $word)?,
-                )
-            }
-        }
-
-        impl Get<Duration> for $plain {
-            fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Duration> {
-                int_to_duration(name, get_int(sock, option, name)?, $unit)
-            }
-        }
-
-        /// Like the plain codec, with libzmq's -1 as `None`. It also sets
-        /// a plain `Duration`, for options that report -1 but cannot be
-        /// set to it.
-        pub(crate) struct $opt;
-
-        impl Set<Duration> for $opt {
-            fn set(
-                sock: &RawSocket,
-                option: c_int,
-                name: &'static str,
-                value: Duration,
-            ) -> Result<()> {
-                $plain::set(sock, option, name, value)
-            }
-        }
-
-        impl Set<Option<Duration>> for $opt {
-            fn set(
-                sock: &RawSocket,
-                option: c_int,
-                name: &'static str,
-                value: Option<Duration>,
-            ) -> Result<()> {
-                let raw = match value {
-                    None => -1,
-                    Some(d) => duration_to_int(name, d, $nanos, $word)?,
-                };
-                set_int(sock, option, name, raw)
-            }
-        }
-
-        impl Get<Option<Duration>> for $opt {
-            fn get(
-                sock: &RawSocket,
-                option: c_int,
-                name: &'static str,
-            ) -> Result<Option<Duration>> {
-                match get_int(sock, option, name)? {
-                    -1 => Ok(None),
-                    v => int_to_duration(name, v, $unit).map(Some),
-                }
-            }
-        }
-    };
+impl<const U: u64> Set<Duration> for Time<U> {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Duration) -> Result<()> {
+        set_int(sock, option, name, Self::to_int(name, value)?)
+    }
 }
 
-duration_codecs!(Millis, OptMillis, 1_000_000, MS, "ms");
-duration_codecs!(Secs, OptSecs, 1_000_000_000, S, "s");
+impl<const U: u64> Get<Duration> for Time<U> {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Duration> {
+        Self::from_int(name, get_int(sock, option, name)?)
+    }
+}
+
+/// For an option that reports -1 but cannot be set to it.
+impl<const U: u64> Get<Option<Duration>> for Time<U> {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<Duration>> {
+        OptTime::<U>::get(sock, option, name)
+    }
+}
+
+impl<const U: u64> Set<Option<Duration>> for OptTime<U> {
+    fn set(
+        sock: &RawSocket,
+        option: c_int,
+        name: &'static str,
+        value: Option<Duration>,
+    ) -> Result<()> {
+        let raw = match value {
+            None => -1,
+            Some(d) => Time::<U>::to_int(name, d)?,
+        };
+        set_int(sock, option, name, raw)
+    }
+}
+
+impl<const U: u64> Get<Option<Duration>> for OptTime<U> {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<Duration>> {
+        match get_int(sock, option, name)? {
+            -1 => Ok(None),
+            v => Time::<U>::from_int(name, v).map(Some),
+        }
+    }
+}
 
 /// Binary data of any length, passed as is.
 pub(crate) struct Bytes;

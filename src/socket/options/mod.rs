@@ -37,7 +37,10 @@ pub(crate) const fn same_name(a: &str, b: &str) -> bool {
 /// A sentence about units and special values, added to the docs of the
 /// getters (`get`) or setters (`set`) of options with a codec.
 macro_rules! unit_note {
-    ($dir:ident Millis) => {
+    (get Millis) => {
+        "Unit: milliseconds."
+    };
+    (set Millis) => {
         "Unit: milliseconds. A `Duration` is rounded up to whole \
          milliseconds; one longer than `i32::MAX` milliseconds is an error."
     };
@@ -48,10 +51,6 @@ macro_rules! unit_note {
         "Unit: milliseconds; `None` stands for libzmq's -1. A `Duration` is \
          rounded up to whole milliseconds; one longer than `i32::MAX` \
          milliseconds is an error."
-    };
-    ($dir:ident Secs) => {
-        "Unit: seconds. A `Duration` is rounded up to whole seconds; one \
-         longer than `i32::MAX` seconds is an error."
     };
     (get OptSecs) => {
         "Unit: seconds; `None` stands for libzmq's -1."

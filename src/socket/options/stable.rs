@@ -502,7 +502,7 @@ socket_options! {
     /// how long to wait for any traffic after a heartbeat before closing
     /// the connection. The getter gives `None` while it is not set; it then
     /// follows `ZMQ_HEARTBEAT_IVL`.
-    ZMQ_HEARTBEAT_TIMEOUT "ZMQ_HEARTBEAT_TIMEOUT" = OptMillis {
+    ZMQ_HEARTBEAT_TIMEOUT "ZMQ_HEARTBEAT_TIMEOUT" = Millis {
         heartbeat_timeout() -> Option<Duration>;
         set_heartbeat_timeout(Duration);
     }
