@@ -56,7 +56,7 @@ pub struct ContextBuilder {
     zero_copy_recv: Option<bool>,
     thread_sched_policy: Option<c_int>,
     thread_priority: Option<c_int>,
-    thread_affinity: Option<BTreeSet<c_int>>,
+    thread_affinity: BTreeSet<c_int>,
     thread_name_prefix: Option<NamePrefix>,
     retry_eintr: bool,
     error: Option<Error>,
@@ -265,7 +265,7 @@ impl ContextBuilder {
             }
         }
         ContextBuilder {
-            thread_affinity: Some(set),
+            thread_affinity: set,
             ..self
         }
     }
@@ -366,23 +366,20 @@ impl ContextBuilder {
         }
         if self.thread_sched_policy.is_some()
             || self.thread_priority.is_some()
-            || self
-                .thread_affinity
-                .as_ref()
-                .is_some_and(|set| !set.is_empty())
+            || !self.thread_affinity.is_empty()
         {
             sched::check(
                 self.thread_sched_policy,
                 self.thread_priority,
-                self.thread_affinity.as_ref(),
+                &self.thread_affinity,
             )?;
         }
 
-        let raw = RawContext::new()?;
-        let set = |option: c_int, name: &str, value: c_int| {
-            raw.set(option, value)
-                .map_err(|err| err.with_detail(format!("context option {name} = {value}")))
+        let ctx = Context {
+            raw: RawContext::new()?,
+            retry_eintr: self.retry_eintr,
         };
+        let set = |option, name, value| ctx.set(option, name, value);
         // Sizes first: libzmq reads them when the first socket starts it,
         // which cannot happen before `build` returns.
         if let Some(n) = self.io_threads {
@@ -390,7 +387,7 @@ impl ContextBuilder {
         }
         if let Some(n) = self.max_sockets {
             set(ffi::ZMQ_MAX_SOCKETS, "max_sockets", n).map_err(|err| {
-                match raw.get(ffi::ZMQ_SOCKET_LIMIT) {
+                match ctx.raw.get(ffi::ZMQ_SOCKET_LIMIT) {
                     Ok(limit) => err.with_detail(format!(
                         "context option max_sockets = {n} (the socket limit is {limit})"
                     )),
@@ -419,7 +416,7 @@ impl ContextBuilder {
         if let Some(priority) = self.thread_priority {
             set(ffi::ZMQ_THREAD_PRIORITY, "thread_priority", priority)?;
         }
-        for &cpu in self.thread_affinity.iter().flatten() {
+        for &cpu in &self.thread_affinity {
             set(ffi::ZMQ_THREAD_AFFINITY_CPU_ADD, "thread_affinity", cpu)?;
         }
         match self.thread_name_prefix {
@@ -439,7 +436,7 @@ impl ContextBuilder {
                 // describe `bytes`, which libzmq copies.
                 let rc = unsafe {
                     ffi::zmq_ctx_set_ext(
-                        raw.as_ptr(),
+                        ctx.raw.as_ptr(),
                         ffi::ZMQ_THREAD_NAME_PREFIX,
                         bytes.as_ptr().cast(),
                         bytes.len(),
@@ -451,9 +448,6 @@ impl ContextBuilder {
             }
             None => {}
         }
-        Ok(Context {
-            raw,
-            retry_eintr: self.retry_eintr,
-        })
+        Ok(ctx)
     }
 }

@@ -104,9 +104,9 @@ mod linux {
     pub(crate) fn check(
         policy: Option<c_int>,
         priority: Option<c_int>,
-        cpus: Option<&BTreeSet<c_int>>,
+        cpus: &BTreeSet<c_int>,
     ) -> Result<()> {
-        let cpus = cpus.cloned().unwrap_or_default();
+        let cpus = cpus.clone();
         let probe = std::thread::Builder::new()
             .name("zmq4-sched-check".into())
             .spawn(move || apply(policy, priority, &cpus))
@@ -134,7 +134,7 @@ mod other {
     pub(crate) fn check(
         _policy: Option<c_int>,
         _priority: Option<c_int>,
-        _cpus: Option<&BTreeSet<c_int>>,
+        _cpus: &BTreeSet<c_int>,
     ) -> Result<()> {
         Ok(())
     }
