@@ -72,13 +72,6 @@ pub enum ErrorKind {
     Other,
 }
 
-/// `EPERM`, which the errno table of the raw layer does not list: 1 on
-/// every platform libzmq supports.
-#[cfg(unix)]
-const EPERM: c_int = libc::EPERM;
-#[cfg(not(unix))]
-const EPERM: c_int = 1;
-
 impl ErrorKind {
     fn from_errno(errno: c_int) -> Self {
         match errno {
@@ -99,7 +92,7 @@ impl ErrorKind {
             x if x == e::EMFILE || x == e::EMTHREAD => ErrorKind::TooManyOpen,
             x if x == e::EMSGSIZE => ErrorKind::MessageTooLarge,
             x if x == e::ECONNREFUSED => ErrorKind::ConnectionRefused,
-            x if x == e::EACCES || x == EPERM => ErrorKind::PermissionDenied,
+            x if x == e::EACCES || x == e::EPERM => ErrorKind::PermissionDenied,
             x if x == e::ENOMEM || x == e::ENOBUFS => ErrorKind::OutOfMemory,
             _ => ErrorKind::Other,
         }

@@ -113,7 +113,7 @@ pub mod errno {
         EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EBADF, ECONNABORTED, ECONNREFUSED,
         ECONNRESET, EFAULT, EHOSTUNREACH, EINPROGRESS, EINTR, EINVAL, EMFILE, EMSGSIZE, ENETDOWN,
         ENETRESET, ENETUNREACH, ENOBUFS, ENODEV, ENOENT, ENOMEM, ENOTCONN, ENOTSOCK, ENOTSUP,
-        EPROTO, EPROTONOSUPPORT, ETIMEDOUT,
+        EPERM, EPROTO, EPROTONOSUPPORT, ETIMEDOUT,
     };
 
     // The values of the Microsoft C runtime (errno.h), which libzmq uses on
@@ -147,6 +147,7 @@ pub mod errno {
         pub const ENOTCONN: c_int = 126;
         pub const ENOTSOCK: c_int = 128;
         pub const ENOTSUP: c_int = 129;
+        pub const EPERM: c_int = 1;
         pub const EPROTO: c_int = 134;
         pub const EPROTONOSUPPORT: c_int = 135;
         pub const ETIMEDOUT: c_int = 138;
