@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
-use crate::sys::{ffi, RawContext};
+use crate::sys::{self, ffi, RawContext};
 
 mod builder;
 mod sched;
