@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
-use crate::sys::{self, ffi, RawContext};
+use crate::sys::{ffi, RawContext};
 
 mod builder;
 mod sched;
@@ -344,7 +344,7 @@ impl Context {
         let mut len = buf.len();
         // SAFETY: the context is live; libzmq writes at most `len` bytes
         // into `buf`.
-        sys::cvt(unsafe {
+        crate::sys::cvt(unsafe {
             ffi::zmq_ctx_get_ext(
                 self.raw.as_ptr(),
                 ffi::ZMQ_THREAD_NAME_PREFIX,

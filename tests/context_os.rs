@@ -266,4 +266,32 @@ mod interrupted {
         // arrive together merge into one.
         assert!(handled >= 1);
     }
+
+    #[test]
+    fn interrupted_poll_retries_when_asked() {
+        let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
+        let (pull, push) = pair(&ctx, "inproc://ctx-os-eintr-poll-retry");
+        let sender = move || push.send(b"wake", SendFlags::empty()).unwrap();
+        let (result, handled) = under_signals(5, sender, || {
+            pull.poll(zmq4::PollEvents::POLLIN, Some(Duration::from_secs(5)))
+        });
+        assert_eq!(result.unwrap(), zmq4::PollEvents::POLLIN);
+        assert!(handled >= 1);
+    }
+
+    #[test]
+    fn interrupted_poller_retries_when_asked() {
+        let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
+        let (pull, push) = pair(&ctx, "inproc://ctx-os-eintr-poller-retry");
+        let mut poller = zmq4::Poller::new();
+        poller.add(&pull, zmq4::PollEvents::POLLIN, 7).unwrap();
+        let sender = move || push.send(b"wake", SendFlags::empty()).unwrap();
+        let (result, handled) = under_signals(5, sender, || {
+            poller
+                .poll(Some(Duration::from_secs(5)))
+                .map(|ready| ready.map(|(t, e)| (*t, e)).collect::<Vec<_>>())
+        });
+        assert_eq!(result.unwrap(), [(7, zmq4::PollEvents::POLLIN)]);
+        assert!(handled >= 1);
+    }
 }

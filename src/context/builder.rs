@@ -322,7 +322,12 @@ impl ContextBuilder {
     ///   go on. libzmq's C API and cppzmq report it too.
     /// - `true`: the call is made again until it completes or fails
     ///   otherwise, so [`ErrorKind::Interrupted`] is never seen. Receive and
-    ///   send timeouts start again with each retry.
+    ///   send timeouts start again with each retry. This covers the socket's
+    ///   own calls, [`Socket::poll`](crate::Socket::poll),
+    ///   [`Poller::poll`](crate::Poller::poll) (when one of its sockets
+    ///   belongs to such a context) and [`proxy`](crate::proxy()); the free
+    ///   function [`poll`](crate::poll()) is given items, not a context,
+    ///   and always reports the interruption.
     ///
     /// pebbe/zmq4 (Go) retries by default because the Go runtime interrupts
     /// threads with signals for its own preemption, so nearly every blocking

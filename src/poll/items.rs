@@ -1,11 +1,11 @@
 //! The [`Poller`](super::Poller) on `zmq_poll`: an array of poll items kept
 //! beside the entries, index for index.
 
-use std::os::raw::{c_int, c_long};
+use std::os::raw::c_long;
 use std::ptr;
 
 use super::Target;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::socket::PollEvents;
 use crate::sys::{self, ffi};
 
@@ -53,12 +53,7 @@ impl Backend {
         timeout_ms: c_long,
         fired: &mut Vec<(usize, PollEvents)>,
     ) -> Result<()> {
-        let n = c_int::try_from(self.items.len()).map_err(|_| {
-            Error::invalid(
-                ErrorKind::InvalidArgument,
-                format!("too many entries in the poller ({})", self.items.len()),
-            )
-        })?;
+        let n = crate::poll::item_count(self.items.len())?;
         // SAFETY: `items` holds `n` initialised poll items whose sockets are
         // live (borrowed by the poller); libzmq writes only their `revents`.
         let rc = unsafe { ffi::zmq_poll(self.items.as_mut_ptr(), n, timeout_ms) };

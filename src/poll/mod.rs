@@ -200,18 +200,23 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
     if items.is_empty() {
         return sleep_instead(timeout);
     }
-    let n = c_int::try_from(items.len()).map_err(|_| {
-        Error::invalid(
-            ErrorKind::InvalidArgument,
-            format!("too many poll items ({})", items.len()),
-        )
-    })?;
+    let n = item_count(items.len())?;
     // SAFETY: `PollItem` is `repr(transparent)` over `zmq_pollitem_t`, so
     // the slice is an array of `n` valid items; every socket pointer in it
     // comes from a `Socket` that the item borrows, so it is live for the
     // call. libzmq only writes the `revents` fields.
     let rc = unsafe { ffi::zmq_poll(items.as_mut_ptr().cast(), n, timeout_ms) };
     Ok(sys::cvt(rc)? as usize)
+}
+
+/// The item count that `zmq_poll` and `zmq_poller_wait_all` take.
+pub(crate) fn item_count(len: usize) -> Result<c_int> {
+    c_int::try_from(len).map_err(|_| {
+        Error::invalid(
+            ErrorKind::InvalidArgument,
+            format!("too many poll items ({len})"),
+        )
+    })
 }
 
 /// Turns a poll timeout into libzmq's milliseconds: -1 for none, durations
@@ -273,8 +278,16 @@ impl Socket<'_> {
     /// ```
     #[doc(alias = "zmq_poll")]
     pub fn poll(&self, events: PollEvents, timeout: Option<Duration>) -> Result<PollEvents> {
-        let mut items = [PollItem::from_socket(self, events)];
-        poll(&mut items, timeout)?;
-        Ok(items[0].revents())
+        let timeout_ms = timeout_ms(timeout)?;
+        let mut item = PollItem::from_socket(self, events);
+        // Through `blocking`, so that the context's choice on interrupted
+        // calls applies (which the free `poll` cannot know).
+        self.blocking(|| {
+            // SAFETY: `PollItem` is `repr(transparent)` over
+            // `zmq_pollitem_t`: one valid item, whose socket is this live
+            // one, borrowed for the call.
+            unsafe { ffi::zmq_poll((&mut item as *mut PollItem<'_>).cast(), 1, timeout_ms) }
+        })?;
+        Ok(item.revents())
     }
 }

@@ -107,12 +107,7 @@ impl Backend {
         fired: &mut Vec<(usize, PollEvents)>,
     ) -> Result<()> {
         let handle = self.handle()?;
-        let n = c_int::try_from(self.events.len()).map_err(|_| {
-            Error::invalid(
-                ErrorKind::InvalidArgument,
-                format!("too many entries in the poller ({})", self.events.len()),
-            )
-        })?;
+        let n = crate::poll::item_count(self.events.len())?;
         // SAFETY: `handle` is a live poller whose registered sockets are
         // live; `events` has room for `n` events, one per registered entry,
         // and libzmq writes at most `n`.

@@ -96,6 +96,9 @@ pub struct Poller<'a, T> {
     /// What the last poll found: (index into `entries`, events).
     fired: Vec<(usize, PollEvents)>,
     backend: backend::Backend,
+    /// Whether a socket added so far belongs to a context that retries
+    /// calls interrupted by a signal.
+    retry_eintr: bool,
     _sockets: PhantomData<&'a Socket<'a>>,
 }
 
@@ -120,6 +123,7 @@ impl<'a, T> Poller<'a, T> {
             entries: Vec::new(),
             fired: Vec::new(),
             backend: backend::Backend::new(),
+            retry_eintr: false,
             _sockets: PhantomData,
         }
     }
@@ -140,7 +144,9 @@ impl<'a, T> Poller<'a, T> {
     /// already in the poller is an [`ErrorKind::InvalidArgument`] error.
     #[doc(alias = "zmq_poller_add", alias = "register", alias = "Add")]
     pub fn add(&mut self, socket: &'a Socket<'_>, events: PollEvents, token: T) -> Result<()> {
-        self.insert(Target::Socket(socket.raw.as_ptr()), events, token)
+        self.insert(Target::Socket(socket.raw.as_ptr()), events, token)?;
+        self.retry_eintr |= socket.ctx.retry_eintr;
+        Ok(())
     }
 
     /// Adds an OS handle (a file descriptor on Unix, a `SOCKET` on
@@ -187,7 +193,10 @@ impl<'a, T> Poller<'a, T> {
     /// durations are rounded up to whole milliseconds, and an empty poller
     /// sleeps for the timeout (without one, it is an
     /// [`ErrorKind::InvalidArgument`] error). A signal makes it fail with
-    /// [`ErrorKind::Interrupted`].
+    /// [`ErrorKind::Interrupted`], unless a socket in the poller belongs to
+    /// a context that retries interrupted calls
+    /// ([`ContextBuilder::retry_on_interrupt`](crate::ContextBuilder::retry_on_interrupt)):
+    /// then the wait starts again, with the whole timeout.
     #[doc(alias = "zmq_poller_wait_all", alias = "zmq_poll", alias = "Poll")]
     pub fn poll(&mut self, timeout: Option<Duration>) -> Result<Ready<'_, T>> {
         let timeout_ms = timeout_ms(timeout)?;
@@ -195,7 +204,14 @@ impl<'a, T> Poller<'a, T> {
         if self.entries.is_empty() {
             sleep_instead(timeout)?;
         } else {
-            self.backend.wait(timeout_ms, &mut self.fired)?;
+            loop {
+                match self.backend.wait(timeout_ms, &mut self.fired) {
+                    Err(err) if err.kind() == ErrorKind::Interrupted && self.retry_eintr => {
+                        self.fired.clear();
+                    }
+                    result => break result?,
+                }
+            }
         }
         Ok(Ready {
             entries: &self.entries,
@@ -229,7 +245,6 @@ impl<'a, T> Poller<'a, T> {
     fn delete(&mut self, target: Target) -> Result<T> {
         let index = self.find(target)?;
         self.backend.remove(index, target)?;
-        self.fired.clear();
         Ok(self.entries.remove(index).token)
     }
 
