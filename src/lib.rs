@@ -95,3 +95,14 @@ pub fn version() -> (i32, i32, i32) {
     unsafe { sys::ffi::zmq_version(&mut major, &mut minor, &mut patch) };
     (major, minor, patch)
 }
+
+/// `d` in whole `unit`s, rounded up so that a short non-zero wait never
+/// becomes 0 (which libzmq reads as "do not wait" or "disabled"); `None`
+/// when that does not fit in `T`. Every `Duration` given to libzmq goes
+/// through here.
+pub(crate) fn ceil_units<T: TryFrom<u128>>(
+    d: std::time::Duration,
+    unit: std::time::Duration,
+) -> Option<T> {
+    T::try_from(d.as_nanos().div_ceil(unit.as_nanos())).ok()
+}

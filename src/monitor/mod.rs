@@ -223,7 +223,7 @@ impl<'s> Monitor<'s> {
             Some(Duration::ZERO)
         } else {
             // Longer than a C int of milliseconds is as good as forever.
-            timeout.filter(|t| t.as_millis() < c_int::MAX as u128)
+            timeout.filter(|&t| crate::ceil_units::<c_int>(t, Duration::from_millis(1)).is_some())
         };
         if self.timeout != Some(timeout) {
             self.pair.set_rcvtimeo(timeout)?;

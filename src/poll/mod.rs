@@ -225,8 +225,7 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<c_long> {
     let Some(timeout) = timeout else {
         return Ok(-1);
     };
-    let ms = timeout.as_nanos().div_ceil(1_000_000);
-    c_long::try_from(ms).map_err(|_| {
+    crate::ceil_units(timeout, Duration::from_millis(1)).ok_or_else(|| {
         Error::invalid(
             ErrorKind::InvalidArgument,
             format!(

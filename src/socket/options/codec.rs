@@ -256,10 +256,7 @@ impl<const UNIT_MS: u64> Time<UNIT_MS> {
     const UNIT: Duration = Duration::from_millis(UNIT_MS);
 
     fn to_int(name: &'static str, d: Duration) -> Result<c_int> {
-        // Round up, so that a short non-zero duration never becomes zero
-        // (which often means "disabled" or "do not wait").
-        let n = d.as_nanos().div_ceil(Self::UNIT.as_nanos());
-        c_int::try_from(n).map_err(|_| {
+        crate::ceil_units(d, Self::UNIT).ok_or_else(|| {
             let max = Self::UNIT * c_int::MAX as u32;
             invalid(name, format_args!("{d:?} is too long (at most {max:?})"))
         })
