@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::flags::RecvFlags;
 use crate::message::Message;
 use crate::socket::{endpoint_cstring, Socket, SocketType};
@@ -113,26 +113,17 @@ impl<'ctx> Socket<'ctx> {
     #[doc(alias = "zmq_socket_monitor")]
     #[doc(alias = "zmq_socket_monitor_versioned")]
     pub fn monitor<'s>(&'s self, events: MonitorEvents) -> Result<Monitor<'s>> {
-        let mut tries = 0;
-        loop {
-            let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-            let endpoint = format!("inproc://zmq4-monitor-{}-{n}", std::process::id());
-            match Monitor::start(self, endpoint, events) {
-                // Someone bound that name: take the next one.
-                Err(err) if err.kind() == ErrorKind::AddressInUse && tries < 8 => tries += 1,
-                other => return other,
-            }
-        }
+        Monitor::start(self, crate::socket::private_inproc("monitor"), events)
     }
 
     /// Starts monitoring this socket for `events` on the given `inproc://`
     /// endpoint (libzmq binds it; it must be free in this context).
     ///
     /// An endpoint of another transport is an error of kind
-    /// [`ErrorKind::ProtocolNotSupported`]. After a monitor is dropped,
+    /// [`ErrorKind::ProtocolNotSupported`](crate::ErrorKind::ProtocolNotSupported). After a monitor is dropped,
     /// libzmq releases its endpoint in the background: starting another
     /// monitor on the same name at once may fail with
-    /// [`ErrorKind::AddressInUse`] ([`Socket::monitor`] picks a fresh
+    /// [`ErrorKind::AddressInUse`](crate::ErrorKind::AddressInUse) ([`Socket::monitor`] picks a fresh
     /// name each time).
     #[doc(alias = "zmq_socket_monitor")]
     #[doc(alias = "zmq_socket_monitor_versioned")]
@@ -214,7 +205,7 @@ impl<'s> Monitor<'s> {
     /// [`EventKind::MonitorStopped`] was read (nothing follows it), and,
     /// after [`stop`](Monitor::stop), once the events already sent are
     /// read. An event whose frames are malformed is an error of kind
-    /// [`ErrorKind::InvalidArgument`]; the next call reads the next event.
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument); the next call reads the next event.
     pub fn next_event(&mut self, timeout: Option<Duration>) -> Result<Option<MonitorEvent>> {
         if self.finished {
             return Ok(None);
@@ -229,6 +220,9 @@ impl<'s> Monitor<'s> {
             self.pair.set_rcvtimeo(timeout)?;
             self.timeout = Some(timeout);
         }
+        // Cleared before, not after: a receive that fails part-way must not
+        // leave frames in front of the next event's.
+        self.parts.clear();
         match self
             .pair
             .recv_multipart_into(&mut self.parts, RecvFlags::empty())
@@ -242,14 +236,11 @@ impl<'s> Monitor<'s> {
                 return Err(err);
             }
         }
-        let frames: Vec<&[u8]> = self.parts.iter().map(|m| &m[..]).collect();
         let event = if FORMAT == 2 {
-            MonitorEvent::parse_v2(&frames)
+            MonitorEvent::parse_v2(&self.parts)?
         } else {
-            MonitorEvent::parse_v1(&frames)
+            MonitorEvent::parse_v1(&self.parts)?
         };
-        self.parts.clear();
-        let event = event?;
         if event.kind() == EventKind::MonitorStopped {
             self.finished = true;
         }

@@ -1,7 +1,7 @@
 //! The steerable proxy (`zmq_proxy_steerable`) and the handle that steers it.
 
 use std::ptr;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -153,12 +153,7 @@ impl<'ctx> SteerableProxy<'ctx> {
     /// The frontend, backend and capture sockets are given later, to
     /// [`run`](SteerableProxy::run).
     pub fn new(ctx: &'ctx Context) -> Result<(SteerableProxy<'ctx>, ProxyControl<'ctx>)> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let endpoint = format!(
-            "inproc://zmq4-proxy-control-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
+        let endpoint = crate::socket::private_inproc("proxy-control");
         let proxy_end = ctx.socket(SocketType::Pair)?;
         proxy_end.set_linger(Some(Duration::ZERO))?;
         proxy_end.bind(&endpoint)?;

@@ -4,6 +4,7 @@ use std::ffi::CString;
 use std::fmt;
 use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
@@ -63,6 +64,17 @@ impl fmt::Debug for Socket<'_> {
             .field("handle", &self.raw.as_ptr())
             .finish()
     }
+}
+
+/// A fresh `inproc://` name for one of the crate's own channels (a
+/// monitor's, a steerable proxy's control). inproc names live in one
+/// context, and the `zmq4-` prefix keeps them apart from a program's.
+pub(crate) fn private_inproc(purpose: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "inproc://zmq4-{purpose}-{}",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Turns an endpoint into a C string, rejecting interior NUL bytes (libzmq
