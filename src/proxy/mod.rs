@@ -82,6 +82,13 @@ pub fn proxy(
         // `Socket` is not `Sync` and is borrowed here.
         unsafe { ffi::zmq_proxy(frontend.as_raw(), backend.as_raw(), capture) }
     });
+    ended(result)
+}
+
+/// How a proxy call ended: a proxy runs until it is terminated (its
+/// context shut down, or TERMINATE on a steerable proxy's control), so
+/// `ETERM` is its normal end, not an error.
+pub(crate) fn ended(result: Result<std::os::raw::c_int>) -> Result<()> {
     match result {
         Ok(_) => Ok(()),
         Err(err) if err.kind() == ErrorKind::Terminated => Ok(()),

@@ -207,16 +207,8 @@ impl<'ctx> SteerableProxy<'ctx> {
                 self.control.as_raw(),
             )
         };
-        if rc == 0 {
-            return Ok(());
-        }
-        let err = sys::last_error();
-        if err.kind() == ErrorKind::Terminated {
-            Ok(())
-        } else {
-            Err(err)
-        }
         // Dropping `self` marks the proxy finished.
+        super::ended(sys::cvt(rc))
     }
 }
 
