@@ -9,11 +9,15 @@ cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "ci/valgrind.sh: valgrind is not installed" >&2; exit 1; }
 
+# The build's errors must show and fail the script, so it is not run inside
+# the process substitution (where `pipefail` does not reach).
+json="$(mktemp)"
+trap 'rm -f "$json"' EXIT
+cargo test --workspace --no-run --message-format=json "$@" >"$json"
 mapfile -t binaries < <(
-    cargo test --workspace --no-run --message-format=json "$@" 2>/dev/null |
-        python3 -c '
+    python3 - "$json" <<'PY'
 import json, sys
-for line in sys.stdin:
+for line in open(sys.argv[1], encoding="utf-8"):
     try:
         msg = json.loads(line)
     except ValueError:
@@ -22,8 +26,12 @@ for line in sys.stdin:
         name = msg["target"]["name"]
         if name != "compile_fail":
             print(name + " " + msg["executable"])
-'
+PY
 )
+if [ "${#binaries[@]}" -eq 0 ]; then
+    echo "ci/valgrind.sh: the build produced no test binary" >&2
+    exit 1
+fi
 
 failed=0
 for entry in "${binaries[@]}"; do
