@@ -6,6 +6,14 @@ use zmq4::{Context, ContextBuilder, Error, Message, Socket};
 
 #[test]
 fn forbidden_programs_do_not_compile() {
+    // trybuild builds the crate again, twice, in a target directory of its
+    // own; with the vendored libzmq that is two more libzmq and libsodium
+    // compiles for a check that concerns types only, whichever libzmq is
+    // linked. The builds against a system libzmq run it (CI's second pass).
+    if zmq4::sys::LIBZMQ_SOURCE == "vendored" {
+        eprintln!("compile-fail programs skipped with the vendored libzmq: they run against a system libzmq");
+        return;
+    }
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail/*.rs");
 }
