@@ -262,11 +262,8 @@ fn emit_pkg_config_links(lib: &pkg_config::Library, static_link: bool) {
 }
 
 fn link_cxx_runtime() {
-    let target = env::var("TARGET").unwrap_or_default();
-    if target.contains("apple") || target.contains("freebsd") || target.contains("openbsd") {
-        println!("cargo:rustc-link-lib=c++");
-    } else if !target.contains("msvc") {
-        println!("cargo:rustc-link-lib=stdc++");
+    if let Some(runtime) = zmq_sys_vendored::cxx_runtime() {
+        println!("cargo:rustc-link-lib={runtime}");
     }
 }
 
@@ -293,12 +290,12 @@ fn build_vendored(draft: bool, tried: &[String]) -> Found {
     match build.build() {
         Ok(artifacts) => Found {
             source: Source::Vendored,
+            version: header_version(&artifacts.include_dir.join("zmq.h")).ok(),
             include_dir: Some(artifacts.include_dir),
             root: Some(artifacts.root),
-            version: Some("4.3.5".into()),
         },
         Err(e) => {
-            let mut msg = format!("zmq4: the vendored build of libzmq 4.3.5 failed: {e}\n\n");
+            let mut msg = format!("zmq4: the vendored build of libzmq failed: {e}\n\n");
             msg.push_str(&not_found_message(tried, false));
             panic!("{msg}");
         }

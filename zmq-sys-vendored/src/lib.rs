@@ -170,16 +170,6 @@ impl Build {
         let platform = platform_hpp(&target, self.draft, self.sodium.is_some(), &config_dir);
         write_if_changed(&config_dir.join("platform.hpp"), &platform)?;
 
-        for var in [
-            "CC",
-            "CXX",
-            "CFLAGS",
-            "CXXFLAGS",
-            "AR",
-            "CRATE_CC_NO_DEFAULTS",
-        ] {
-            println!("cargo:rerun-if-env-changed={var}");
-        }
         let mut build = cc::Build::new();
         build
             .cpp(true)
@@ -257,7 +247,7 @@ impl Build {
         // brought along, the C++ runtime first.
         println!("cargo:rustc-link-search=native={}", lib_dir.display());
         println!("cargo:rustc-link-lib=static=zmq");
-        if let Some(runtime) = cxx_runtime(&target) {
+        if let Some(runtime) = cxx_runtime() {
             println!("cargo:rustc-link-lib={runtime}");
         }
         if let Some(sodium) = &self.sodium {
@@ -290,16 +280,33 @@ impl Build {
     }
 }
 
-/// The C++ runtime a static C++ library needs, as `cc` would link it.
-fn cxx_runtime(target: &Target) -> Option<&'static str> {
-    if target.is_msvc() {
+/// The C++ runtime that a static C++ library needs on the target being
+/// built, as `cc` links it: `CXXSTDLIB` (or its target-specific forms)
+/// when set, an empty value meaning none; else `c++` on Apple, FreeBSD and
+/// OpenBSD, `c++_shared` on Android, nothing with MSVC, `stdc++` elsewhere.
+/// For build scripts; it prints `rerun-if-env-changed` for what it reads.
+pub fn cxx_runtime() -> Option<String> {
+    let target = env::var("TARGET").unwrap_or_default();
+    for var in [
+        format!("CXXSTDLIB_{target}"),
+        format!("CXXSTDLIB_{}", target.replace('-', "_")),
+        "TARGET_CXXSTDLIB".to_string(),
+        "CXXSTDLIB".to_string(),
+    ] {
+        println!("cargo:rerun-if-env-changed={var}");
+        if let Ok(value) = env::var(&var) {
+            return (!value.is_empty()).then_some(value);
+        }
+    }
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("msvc") {
         None
-    } else if target.is_apple() || target.is_bsd() {
-        Some("c++")
-    } else if target.os == "android" {
-        Some("c++_shared")
+    } else if target.contains("apple") || os == "freebsd" || os == "openbsd" {
+        Some("c++".into())
+    } else if os == "android" {
+        Some("c++_shared".into())
     } else {
-        Some("stdc++")
+        Some("stdc++".into())
     }
 }
 
@@ -308,7 +315,12 @@ fn cxx_runtime(target: &Target) -> Option<&'static str> {
 /// files and their sizes and modification times.
 fn fingerprint(build: &cc::Build, platform: &str, sources: &[PathBuf], source: &Path) -> String {
     let mut out = String::new();
-    if let Ok(compiler) = build.try_get_compiler() {
+    // With its metadata on, cc prints `rerun-if-env-changed` for every
+    // variable it reads (CXX_<target>, TARGET_CXXFLAGS, CPATH...), and no
+    // link lines: the build script reruns when one of them changes.
+    let mut watched = build.clone();
+    watched.cargo_metadata(true);
+    if let Ok(compiler) = watched.try_get_compiler() {
         let _ = writeln!(out, "compiler {}", compiler.path().display());
         for arg in compiler.args() {
             let _ = writeln!(out, "arg {}", arg.to_string_lossy());
@@ -530,8 +542,13 @@ fn platform_hpp(target: &Target, draft: bool, curve: bool, probe_dir: &Path) -> 
             "HAVE_ACCEPT4",
             "ZMQ_HAVE_LOCAL_PEERCRED",
             "ZMQ_HAVE_TCP_KEEPIDLE",
-            "ZMQ_HAVE_PTHREAD_SET_NAME",
         ]);
+        // pthread_set_name_np: FreeBSD, DragonFly and OpenBSD; NetBSD has
+        // pthread_setname_np with a format argument, which libzmq does not
+        // call, so its threads stay unnamed there.
+        if target.os != "netbsd" {
+            defs.push("ZMQ_HAVE_PTHREAD_SET_NAME");
+        }
     } else if !target.is_windows() {
         // Another Unix: the portable choices only.
         defs.push("ZMQ_IOTHREAD_POLLER_USE_POLL");
