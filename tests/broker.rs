@@ -52,6 +52,7 @@ fn broker_serves_requests_and_shuts_down_cleanly() {
     let ready = Barrier::new(WORKERS + 1);
 
     let (answered, statistics) = std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let broker = s.spawn(move || proxy.run(&frontend, &backend, None));
         let workers: Vec<_> = (0..WORKERS)
             .map(|id| {

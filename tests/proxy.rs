@@ -70,6 +70,7 @@ fn plain_proxy_forwards_and_returns_ok_on_shutdown() {
     tap.connect(&cap).unwrap();
 
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let running = s.spawn(move || zmq4::proxy(&frontend, &backend, Some(&capture)));
         producer.send("one", SendFlags::empty()).unwrap();
         expect(&consumer, b"one");
@@ -90,6 +91,7 @@ fn pause_holds_messages_back_and_resume_lets_them_through() {
     } = pipeline(&ctx);
     let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let running = s.spawn(move || proxy.run(&frontend, &backend, None));
 
         producer.send("before", SendFlags::empty()).unwrap();
@@ -130,6 +132,7 @@ fn statistics_count_what_crossed_the_proxy() {
     } = pipeline(&ctx);
     let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let running = s.spawn(move || proxy.run(&frontend, &backend, None));
 
         assert_eq!(control.statistics().unwrap(), ProxyStatistics::default());
@@ -165,7 +168,8 @@ fn statistics_count_what_crossed_the_proxy() {
         let parts = consumer.recv_multipart(RecvFlags::empty()).unwrap();
         assert_eq!(common::bytes(&parts), [b"ab".to_vec(), b"cde".to_vec()]);
         let stats = control.statistics().unwrap();
-        let more = if control.counts_frames() { 2 } else { 1 };
+        // Expected from the version, not from the code under test.
+        let more = if zmq4::version() >= (4, 3, 5) { 2 } else { 1 };
         assert_eq!(stats.frontend.messages_received, 4 + more);
         assert_eq!(stats.frontend.bytes_received, bytes + 5);
         assert_eq!(stats.backend.messages_sent, 4 + more);
@@ -207,6 +211,7 @@ fn terminate_makes_run_return_and_the_handle_then_fails_cleanly() {
     } = pipeline(&ctx);
     let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let running = s.spawn(move || proxy.run(&frontend, &backend, None));
         producer.send("x", SendFlags::empty()).unwrap();
         expect(&consumer, b"x");
@@ -257,6 +262,7 @@ fn steerable_proxy_returns_ok_on_context_shutdown() {
     } = pipeline(&ctx);
     let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let running = s.spawn(move || proxy.run(&frontend, &backend, None));
         control.pause().unwrap();
         ctx.shutdown().unwrap();
@@ -281,6 +287,7 @@ fn threaded_proxy_forwards_and_stops() {
         consumer,
     } = pipeline(&ctx);
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let proxy = ThreadedProxy::spawn_scoped(s, frontend, backend, None).unwrap();
         producer.send("one", SendFlags::empty()).unwrap();
         expect(&consumer, b"one");
@@ -318,6 +325,7 @@ fn threaded_proxy_stops_when_dropped() {
     let ctx = Context::new().unwrap();
     let (fe, be) = (inproc("threaded-fe"), inproc("threaded-be"));
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let frontend = socket(&ctx, SocketType::Pull);
         frontend.bind(&fe).unwrap();
         let backend = socket(&ctx, SocketType::Push);
@@ -360,6 +368,7 @@ fn threaded_proxy_after_context_shutdown_stops_without_hanging() {
         frontend, backend, ..
     } = pipeline(&ctx);
     std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let proxy = ThreadedProxy::spawn_scoped(s, frontend, backend, None).unwrap();
         ctx.shutdown().unwrap();
         proxy.stop().unwrap();

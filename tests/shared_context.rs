@@ -75,6 +75,7 @@ fn workers_on_the_shared_context_answer_over_inproc() {
     backend.bind(&backend_endpoint).unwrap();
 
     let answered: usize = std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(&ctx);
         let workers: Vec<_> = (0..WORKERS)
             .map(|id| {
                 let (ctx, backend_endpoint) = (&ctx, &backend_endpoint);

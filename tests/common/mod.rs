@@ -69,3 +69,17 @@ pub fn socket<'c>(ctx: &'c Context, kind: zmq4::SocketType) -> Socket<'c> {
     s.set_sndtimeo(Some(TIMEOUT)).expect("sndtimeo");
     s
 }
+
+/// Shuts the context down when a panic unwinds past it. Put first in a
+/// `std::thread::scope` closure whose threads block on the context (a
+/// proxy, workers): a failed assertion then ends those threads, and the
+/// scope returns the failure instead of waiting for them for ever.
+pub struct ShutdownOnPanic<'a>(pub &'a Context);
+
+impl Drop for ShutdownOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.0.shutdown();
+        }
+    }
+}
