@@ -7,11 +7,9 @@ mod net;
 mod watch;
 
 use std::collections::HashSet;
-use std::os::raw::c_int;
 
-use net::{last_endpoint, recv, send, set_bytes, socket, tcp_pair};
+use net::{recv, send, socket, tcp_pair};
 use watch::{vec_with, Watch};
-use zmq4::sys::ffi;
 use zmq4::{Context, ErrorKind, Message, Socket, SocketType};
 
 // ---------------------------------------------------------------------------
@@ -452,13 +450,13 @@ fn routing_id_property_and_more_flag() {
     let router = socket(&ctx, SocketType::Router);
     router.bind("tcp://127.0.0.1:*").unwrap();
     let dealer = socket(&ctx, SocketType::Dealer);
-    set_bytes(&dealer, ffi::ZMQ_ROUTING_ID as c_int, b"dealer-7");
-    dealer.connect(&last_endpoint(&router)).unwrap();
+    dealer.set_routing_id(b"dealer-7").unwrap();
+    dealer.connect(&router.last_endpoint().unwrap()).unwrap();
     send(&dealer, Message::from_static(b"part one"), true);
     send(&dealer, Message::from_static(b"part two"), false);
     // A DEALER without a routing id announces an empty one.
     let anonymous = socket(&ctx, SocketType::Dealer);
-    anonymous.connect(&last_endpoint(&router)).unwrap();
+    anonymous.connect(&router.last_endpoint().unwrap()).unwrap();
 
     let id = recv(&router);
     assert_eq!(id, "dealer-7");

@@ -354,11 +354,6 @@ fn expect_mechanism_mismatch(mon: &mut Monitor<'_>) {
     }
 }
 
-fn has_curve() -> bool {
-    // SAFETY: a NUL-terminated capability name.
-    unsafe { ffi::zmq_has(c"curve".as_ptr()) == 1 }
-}
-
 /// A fresh CURVE key pair (public, secret).
 fn curve_keypair() -> (CurveKey, CurveKey) {
     let mut public = [0u8; 41];
@@ -373,7 +368,7 @@ fn curve_keypair() -> (CurveKey, CurveKey) {
 
 #[test]
 fn handshake_failed_protocol_on_a_wrong_curve_server_key() {
-    if !has_curve() {
+    if !zmq4::Capability::Curve.is_available() {
         eprintln!("libzmq without CURVE: skipped");
         return;
     }

@@ -34,7 +34,7 @@ fn roundtrip_draft_options() {
         RouterNotify::empty()
     );
 
-    if has("norm") {
+    if zmq4::has("norm") {
         roundtrip!(
             s,
             set_norm_mode,
@@ -91,7 +91,7 @@ fn draft_write_only_options() {
         s.set_wss_trust_system(true),
     ];
     for result in wss {
-        if has("WSS") {
+        if zmq4::has("WSS") {
             result.unwrap();
         } else {
             assert_eq!(result.unwrap_err().kind(), ErrorKind::InvalidArgument);
