@@ -6,7 +6,7 @@
 //! - a DEALER backend bound on `inproc://backend`;
 //! - N REP worker threads on the same context (`std::thread::scope`),
 //!   connected to the backend;
-//! - a broker thread moving whole messages between frontend and backend;
+//! - a broker thread running `zmq4::proxy` between frontend and backend;
 //! - a built-in REQ client, on a context of its own like any other
 //!   program, that sends the requests and prints each reply;
 //! - then a clean shutdown: `Context::shutdown` ends every blocking call
@@ -19,7 +19,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
+use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: inproc_broker [--bind ENDPOINT] [--workers N] [--count N]
@@ -99,30 +99,6 @@ fn worker(ctx: &Context, id: usize) -> zmq4::Result<()> {
     }
 }
 
-/// Moves whole messages between frontend and backend until the context is
-/// shut down, checking each side without waiting and napping when both are
-/// idle.
-fn broker(frontend: Socket<'_>, backend: Socket<'_>) -> zmq4::Result<()> {
-    let mut parts = Vec::new();
-    loop {
-        let mut idle = true;
-        for (from, to) in [(&frontend, &backend), (&backend, &frontend)] {
-            parts.clear();
-            match from.recv_multipart_into(&mut parts, RecvFlags::DONTWAIT) {
-                Ok(_) => {
-                    idle = false;
-                    to.send_multipart(parts.drain(..), SendFlags::empty())?;
-                }
-                Err(e) if e.is_would_block() => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if idle {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-}
-
 /// The client: its own context, like a separate program.
 fn client(endpoint: &str, count: usize) -> zmq4::Result<()> {
     let ctx = Context::new()?;
@@ -158,7 +134,9 @@ fn run(args: &Args) -> zmq4::Result<()> {
         let workers: Vec<_> = (1..=args.workers)
             .map(|id| s.spawn(move || worker(ctx, id)))
             .collect();
-        let broker = s.spawn(move || broker(frontend, backend));
+        // zmq_proxy moves whole messages both ways until the context is
+        // shut down, which it reports as a normal end.
+        let broker = s.spawn(move || zmq4::proxy(&frontend, &backend, None));
 
         let result = client(&endpoint, args.count);
 
