@@ -14,8 +14,7 @@ use zmq4::{Context, ErrorKind, SocketType};
 mod scheduling {
     use super::*;
 
-    const SCHED_OTHER: i32 = 0;
-    const SCHED_FIFO: i32 = 1;
+    use libc::{SCHED_FIFO, SCHED_OTHER};
 
     #[test]
     fn affinity_to_an_allowed_cpu_works() {
@@ -79,29 +78,22 @@ mod scheduling {
     fn real_time_policy_without_priority_is_an_error() {
         // SCHED_FIFO needs a static priority of 1 to 99; libzmq would keep
         // the current one (0) and abort.
-        let err = Context::builder()
-            .thread_sched_policy(SCHED_FIFO)
-            .build()
-            .unwrap_err();
-        assert!(
-            matches!(
-                err.kind(),
-                ErrorKind::InvalidArgument | ErrorKind::PermissionDenied
-            ),
-            "{err}"
-        );
-        let err = Context::builder()
-            .thread_sched_policy(SCHED_FIFO)
-            .thread_priority(1000)
-            .build()
-            .unwrap_err();
-        assert!(
-            matches!(
-                err.kind(),
-                ErrorKind::InvalidArgument | ErrorKind::PermissionDenied
-            ),
-            "{err}"
-        );
+        let builders = [
+            Context::builder().thread_sched_policy(SCHED_FIFO),
+            Context::builder()
+                .thread_sched_policy(SCHED_FIFO)
+                .thread_priority(1000),
+        ];
+        for builder in builders {
+            let err = builder.build().unwrap_err();
+            assert!(
+                matches!(
+                    err.kind(),
+                    ErrorKind::InvalidArgument | ErrorKind::PermissionDenied
+                ),
+                "{err}"
+            );
+        }
     }
 
     #[test]
@@ -126,22 +118,15 @@ mod scheduling {
 /// receive), to see `EINTR` reported or retried as the context says.
 mod interrupted {
     use super::*;
-    use std::os::raw::c_ulong;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::Mutex;
     use std::time::Instant;
     use zmq4::{RecvFlags, SendFlags};
 
-    const SIGUSR1: c_int = 10;
+    use libc::{pthread_kill, pthread_self, SIGUSR1};
     static SIGNALS: AtomicUsize = AtomicUsize::new(0);
     /// One signal test at a time, so that each counts only its signals.
     static SERIAL: Mutex<()> = Mutex::new(());
-
-    extern "C" {
-        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
-        fn pthread_self() -> c_ulong;
-        fn pthread_kill(thread: c_ulong, sig: c_int) -> c_int;
-    }
 
     extern "C" fn on_signal(_: c_int) {
         SIGNALS.fetch_add(1, Ordering::SeqCst);
@@ -159,7 +144,12 @@ mod interrupted {
         // SAFETY: installs a handler that only touches an atomic. glibc's
         // signal() sets SA_RESTART, which libzmq's poll ignores: it still
         // returns EINTR.
-        unsafe { signal(SIGUSR1, on_signal) };
+        unsafe {
+            libc::signal(
+                SIGUSR1,
+                on_signal as extern "C" fn(c_int) as libc::sighandler_t,
+            )
+        };
         // SAFETY: no preconditions.
         let me = unsafe { pthread_self() };
         let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
