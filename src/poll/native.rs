@@ -3,11 +3,11 @@
 //! user data; since entries stay in the order they were added, the ids
 //! beside them are sorted and an event finds its entry by binary search.
 
-use std::os::raw::{c_int, c_long, c_void};
+use std::os::raw::{c_long, c_void};
 use std::ptr::{self, NonNull};
 
 use super::Target;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{ErrorKind, Result};
 use crate::socket::PollEvents;
 use crate::sys::{self, ffi};
 
