@@ -2,6 +2,8 @@
 //! directories, sockets that cannot hang a test, and message lists.
 #![allow(dead_code)]
 
+pub mod peers;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
