@@ -61,6 +61,8 @@ mod capability;
 mod context;
 mod error;
 mod flags;
+#[cfg(doctest)]
+mod guide;
 mod key;
 mod message;
 mod monitor;
