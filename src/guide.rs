@@ -16,6 +16,10 @@ pub struct PortingTraps;
 #[doc = include_str!("../docs/porting/pebbe-zmq4.md")]
 pub struct FromPebbeZmq4;
 
+/// The pebbe/zmq4 seed programs, side by side with their ports.
+#[doc = include_str!("../docs/porting/pebbe-zmq4-seeds.md")]
+pub struct PebbeZmq4Seeds;
+
 /// Porting from goczmq (Go).
 #[doc = include_str!("../docs/porting/goczmq.md")]
 pub struct FromGoczmq;
