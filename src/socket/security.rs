@@ -19,7 +19,7 @@ impl<'ctx> Socket<'ctx> {
     pub fn make_null(&self, zap_domain: &str) -> Result<()> {
         // PLAIN_SERVER = 0 sets the mechanism back to NULL.
         self.set_plain_server(false)?;
-        self.set_zap_domain(zap_domain)
+        self.set_domain(zap_domain)
     }
 
     /// Makes this socket a PLAIN server: clients' user names and passwords
@@ -33,8 +33,8 @@ impl<'ctx> Socket<'ctx> {
     /// networks only, or prefer CURVE.
     pub fn make_plain_server(&self, zap_domain: &str) -> Result<()> {
         self.require_authenticator("a PLAIN server")?;
-        self.set_zap_domain(zap_domain)?;
-        self.enforce_zap();
+        self.set_domain(zap_domain)?;
+        self.enforce_zap(zap_domain);
         self.set_plain_server(true)
     }
 
@@ -57,14 +57,16 @@ impl<'ctx> Socket<'ctx> {
     /// or with an authenticator policy of
     /// [`curve_allow_any`](crate::auth::Policy::curve_allow_any).
     ///
-    /// Where libzmq has the DRAFT option `ZMQ_ZAP_ENFORCE_DOMAIN`, it is set
-    /// too, so that clients are refused rather than let in if the
-    /// authenticator stops before the socket.
+    /// With a non-empty `zap_domain`, where libzmq has the DRAFT option
+    /// `ZMQ_ZAP_ENFORCE_DOMAIN`, that option is set too, so that clients
+    /// are refused rather than let in if the authenticator stops before
+    /// the socket. The empty domain is libzmq's default; once a socket has
+    /// another, it cannot go back to `""` (an error).
     #[doc(alias = "ServerAuthCurve")]
     pub fn make_curve_server(&self, zap_domain: &str, keys: &CurveKeyPair) -> Result<()> {
         self.require_authenticator("a CURVE server")?;
-        self.set_zap_domain(zap_domain)?;
-        self.enforce_zap();
+        self.set_domain(zap_domain)?;
+        self.enforce_zap(zap_domain);
         self.set_curve_server_keys(keys)
     }
 
@@ -127,8 +129,8 @@ impl<'ctx> Socket<'ctx> {
     pub fn make_gssapi_server(&self, zap_domain: &str, principal: &str) -> Result<()> {
         require_gssapi()?;
         self.require_authenticator("a GSSAPI server")?;
-        self.set_zap_domain(zap_domain)?;
-        self.enforce_zap();
+        self.set_domain(zap_domain)?;
+        self.enforce_zap(zap_domain);
         self.set_gssapi_principal(principal)?;
         self.set_gssapi_server(true)
     }
@@ -142,6 +144,23 @@ impl<'ctx> Socket<'ctx> {
         require_gssapi()?;
         self.set_gssapi_principal(principal)?;
         self.set_gssapi_service_principal(service_principal)
+    }
+
+    /// Sets `ZMQ_ZAP_DOMAIN`. libzmq refuses the empty domain as a value,
+    /// but it is the default: asking for it on a socket whose domain is
+    /// still empty does nothing, and on one with another domain is an error.
+    fn set_domain(&self, zap_domain: &str) -> Result<()> {
+        if zap_domain.is_empty() {
+            let current = self.zap_domain()?;
+            if current.is_empty() {
+                return Ok(());
+            }
+            return Err(Error::invalid(
+                ErrorKind::InvalidArgument,
+                format!("the ZAP domain is {current:?}; libzmq cannot set it back to \"\""),
+            ));
+        }
+        self.set_zap_domain(zap_domain)
     }
 
     fn require_authenticator(&self, what: &str) -> Result<()> {
@@ -158,10 +177,14 @@ impl<'ctx> Socket<'ctx> {
         ))
     }
 
-    /// Sets `ZMQ_ZAP_ENFORCE_DOMAIN` where libzmq has it (DRAFT builds);
-    /// elsewhere libzmq refuses the option, and that is ignored.
-    fn enforce_zap(&self) {
-        let _ = self.raw.set_int(ZMQ_ZAP_ENFORCE_DOMAIN, 1);
+    /// Sets `ZMQ_ZAP_ENFORCE_DOMAIN` for a non-empty ZAP domain, where
+    /// libzmq has the option (DRAFT builds); elsewhere libzmq refuses it,
+    /// and that is ignored. libzmq asserts that an enforcing PLAIN or CURVE
+    /// server has a domain, so the empty domain is left alone.
+    fn enforce_zap(&self, zap_domain: &str) {
+        if !zap_domain.is_empty() {
+            let _ = self.raw.set_int(ZMQ_ZAP_ENFORCE_DOMAIN, 1);
+        }
     }
 }
 

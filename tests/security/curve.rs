@@ -1,0 +1,170 @@
+//! CURVE through the one-call helpers: the right server key talks, a wrong
+//! one does not; allow-listed client keys get in, others do not; User-Id
+//! arrives; a server is never left open by accident.
+
+use zmq4::auth::{Authenticator, Policy};
+use zmq4::{
+    Context, CurveKeyPair, ErrorKind, EventKind, Mechanism, ProtocolError, RecvFlags, SendFlags,
+    SocketType,
+};
+
+use super::common::socket;
+use super::{assert_refused, curve, handshake_events, handshake_outcome};
+
+#[test]
+fn right_server_key_talks_and_user_id_is_the_client_key() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let client_keys = CurveKeyPair::generate().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("", Policy::new().curve_allow_keys([client_keys.public()]));
+
+    let server = socket(&ctx, SocketType::Rep);
+    server.make_curve_server("", &server_keys).unwrap();
+    assert_eq!(server.mechanism().unwrap(), Mechanism::Curve);
+    assert!(server.curve_server().unwrap());
+    server.bind("tcp://127.0.0.1:*").unwrap();
+
+    let client = socket(&ctx, SocketType::Req);
+    client
+        .make_curve_client(server_keys.public(), &client_keys)
+        .unwrap();
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    client.send("ping", SendFlags::empty()).unwrap();
+    let msg = server.recv_msg(RecvFlags::empty()).unwrap();
+    assert_eq!(&msg[..], b"ping");
+    let expected = client_keys.public().to_string();
+    assert_eq!(msg.user_id(), Some(expected.as_str()));
+    server.send("pong", SendFlags::empty()).unwrap();
+    assert_eq!(client.recv_string(RecvFlags::empty()).unwrap(), "pong");
+}
+
+#[test]
+fn wrong_server_key_fails_the_handshake() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let client_keys = CurveKeyPair::generate().unwrap();
+    let impostor = CurveKeyPair::generate().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("", Policy::new().curve_allow_any());
+
+    let server = socket(&ctx, SocketType::Pull);
+    server.make_curve_server("", &server_keys).unwrap();
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+
+    let client = socket(&ctx, SocketType::Push);
+    client
+        .make_curve_client(impostor.public(), &client_keys)
+        .unwrap();
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    client.send("secret", SendFlags::DONTWAIT).ok();
+
+    assert_eq!(
+        handshake_outcome(&mut mon),
+        EventKind::HandshakeFailedProtocol {
+            code: ProtocolError::ZmtpCryptographic
+        }
+    );
+    let err = server.recv_msg(RecvFlags::DONTWAIT).unwrap_err();
+    assert!(err.is_would_block(), "{err}");
+}
+
+#[test]
+fn listed_client_key_in_unlisted_out() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let listed = CurveKeyPair::generate().unwrap();
+    let unlisted = CurveKeyPair::generate().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("keys", Policy::new().curve_allow_keys([listed.public()]));
+
+    let server = socket(&ctx, SocketType::Pull);
+    server.make_curve_server("keys", &server_keys).unwrap();
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = server.last_endpoint().unwrap();
+
+    let outsider = socket(&ctx, SocketType::Push);
+    outsider
+        .make_curve_client(server_keys.public(), &unlisted)
+        .unwrap();
+    outsider.connect(&endpoint).unwrap();
+    outsider.send("let me in", SendFlags::DONTWAIT).ok();
+    assert_refused(&mut mon, &server);
+
+    let insider = socket(&ctx, SocketType::Push);
+    insider
+        .make_curve_client(server_keys.public(), &listed)
+        .unwrap();
+    insider.connect(&endpoint).unwrap();
+    insider.send("hello", SendFlags::empty()).unwrap();
+    assert_eq!(handshake_outcome(&mut mon), EventKind::HandshakeSucceeded);
+    let msg = server.recv_msg(RecvFlags::empty()).unwrap();
+    assert_eq!(&msg[..], b"hello");
+    assert_eq!(msg.user_id(), Some(listed.public().to_string().as_str()));
+}
+
+#[test]
+fn a_domain_without_a_policy_lets_no_one_in() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let _auth = Authenticator::new(&ctx).unwrap();
+    let server = socket(&ctx, SocketType::Pull);
+    server
+        .make_curve_server("unconfigured", &server_keys)
+        .unwrap();
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let client = socket(&ctx, SocketType::Push);
+    client
+        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
+        .unwrap();
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    assert_refused(&mut mon, &server);
+}
+
+/// Fail closed: the helper refuses a CURVE server no authenticator guards;
+/// "allow any" must be written down, and then any client key gets in,
+/// which is exactly what libzmq does without ZAP.
+#[test]
+fn an_unguarded_curve_server_must_be_chosen_explicitly() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let server = socket(&ctx, SocketType::Pull);
+    let err = server.make_curve_server("", &server_keys).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidState);
+    assert!(err.detail().unwrap().contains("Authenticator"), "{err}");
+    assert_eq!(server.mechanism().unwrap(), Mechanism::Null);
+    let err = server.make_plain_server("").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidState);
+
+    server.make_curve_server_allow_any(&server_keys).unwrap();
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let anyone = socket(&ctx, SocketType::Push);
+    anyone
+        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
+        .unwrap();
+    anyone.connect(&server.last_endpoint().unwrap()).unwrap();
+    anyone.send("in", SendFlags::empty()).unwrap();
+    assert_eq!(handshake_outcome(&mut mon), EventKind::HandshakeSucceeded);
+    let msg = server.recv_msg(RecvFlags::empty()).unwrap();
+    // No ZAP handler: no User-Id either.
+    assert_eq!(msg.user_id(), None);
+}
