@@ -168,3 +168,60 @@ fn an_unguarded_curve_server_must_be_chosen_explicitly() {
     // No ZAP handler: no User-Id either.
     assert_eq!(msg.user_id(), None);
 }
+
+/// Whether libzmq took `ZMQ_ZAP_ENFORCE_DOMAIN` (a DRAFT option) on `s`.
+fn enforces_zap(s: &zmq4::Socket<'_>) -> bool {
+    const ZMQ_ZAP_ENFORCE_DOMAIN: i32 = 93;
+    let mut value: i32 = 0;
+    let mut len = std::mem::size_of::<i32>();
+    // SAFETY: the socket is open, and `value`/`len` describe a writable
+    // int, as zmq_getsockopt asks for an int option.
+    let rc = unsafe {
+        zmq4::sys::ffi::zmq_getsockopt(
+            s.as_raw(),
+            ZMQ_ZAP_ENFORCE_DOMAIN,
+            (&mut value as *mut i32).cast(),
+            &mut len,
+        )
+    };
+    rc == 0 && value == 1
+}
+
+/// What happens when the authenticator stops before the server it guards,
+/// exactly as the docs say: where libzmq has `ZMQ_ZAP_ENFORCE_DOMAIN`
+/// (DRAFT builds) the helper set it for the non-empty domain and clients
+/// are refused; elsewhere libzmq lets any client key in.
+#[test]
+fn a_server_that_outlives_its_authenticator() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("guarded", Policy::new());
+    let server = socket(&ctx, SocketType::Pull);
+    server.make_curve_server("guarded", &server_keys).unwrap();
+    let enforced = enforces_zap(&server);
+    auth.stop().unwrap();
+
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let client = socket(&ctx, SocketType::Push);
+    client
+        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
+        .unwrap();
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    client.send("after", SendFlags::DONTWAIT).ok();
+    let outcome = handshake_outcome(&mut mon);
+    if enforced {
+        assert!(
+            matches!(outcome, EventKind::HandshakeFailedNoDetail { .. }),
+            "{outcome:?}"
+        );
+        assert!(server.recv_msg(RecvFlags::DONTWAIT).is_err());
+    } else {
+        eprintln!("libzmq without ZMQ_ZAP_ENFORCE_DOMAIN: the server is open again");
+        assert_eq!(outcome, EventKind::HandshakeSucceeded);
+    }
+}
