@@ -80,9 +80,29 @@ impl Certificate {
     }
 
     /// Adds (or replaces) a metadata entry. Names are letters, digits and
-    /// `$-_@.&+/`, as ZPL allows; values are written quoted.
+    /// `$-_@.&+/`, as ZPL allows (other characters become `_`); values are
+    /// written quoted, on one line (`"` becomes `'`, line breaks spaces).
     pub fn with_metadata(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let (name, value) = (name.into(), value.into());
+        let name: String = name
+            .into()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "$-_@.&+/".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let value: String = value
+            .into()
+            .chars()
+            .map(|c| match c {
+                '"' => '\'',
+                '\n' | '\r' => ' ',
+                c => c,
+            })
+            .collect();
         self.metadata.retain(|(n, _)| *n != name);
         self.metadata.push((name, value));
         self
@@ -100,11 +120,11 @@ impl Certificate {
 
     /// The key pair, if this certificate has the secret key.
     pub fn key_pair(&self) -> Option<CurveKeyPair> {
-        // Built through the checked constructor's fields: load() and
-        // from_key_pair() already made sure the halves belong together.
+        // Every way to a certificate with a secret key (from_key_pair,
+        // generate, parse) made sure the halves belong together.
         self.secret
             .as_ref()
-            .and_then(|s| CurveKeyPair::new(self.public.clone(), s.clone()).ok())
+            .map(|s| CurveKeyPair::from_checked(self.public.clone(), s.clone()))
     }
 
     /// The metadata entries, in file order.
@@ -199,7 +219,7 @@ impl Certificate {
         }
         out.push_str("\nmetadata\n");
         for (name, value) in &self.metadata {
-            out.push_str(&format!("    {name} = \"{}\"\n", value.replace('"', "'")));
+            out.push_str(&format!("    {name} = \"{value}\"\n"));
         }
         out.push_str("curve\n");
         out.push_str(&format!("    public-key = \"{}\"\n", self.public.to_z85()));

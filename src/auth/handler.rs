@@ -173,14 +173,17 @@ fn parse(frames: &[Vec<u8>]) -> Result<ZapRequest, String> {
 }
 
 /// Metadata in ZMTP's property format: a 1-byte name length, the name, a
-/// 4-byte big-endian value length, the value. Names longer than 255 bytes
-/// are left out.
+/// 4-byte big-endian value length, the value. Empty names and names
+/// longer than 255 bytes are left out.
 fn encode_metadata(metadata: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, value) in metadata {
         let Ok(len) = u8::try_from(name.len()) else {
             continue;
         };
+        if len == 0 {
+            continue;
+        }
         let Ok(value_len) = u32::try_from(value.len()) else {
             continue;
         };

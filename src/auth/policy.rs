@@ -139,7 +139,7 @@ impl ZapDecision {
 
     /// Adds a metadata property, which receivers read with
     /// [`Message::property`](crate::Message::property). Names are at most
-    /// 255 bytes (longer ones are dropped when the reply is built).
+    /// 255 bytes (empty or longer ones are dropped when the reply is built).
     pub fn with_metadata(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
         self.metadata.push((name.into(), value.as_ref().to_vec()));
         self

@@ -235,6 +235,11 @@ impl CurveKeyPair {
         Ok(CurveKeyPair { public, secret })
     }
 
+    /// A pair whose halves are already known to belong together.
+    pub(crate) fn from_checked(public: CurveKey, secret: CurveSecretKey) -> CurveKeyPair {
+        CurveKeyPair { public, secret }
+    }
+
     /// The public key.
     pub fn public(&self) -> &CurveKey {
         &self.public

@@ -204,3 +204,23 @@ fn callback_decides_and_attaches_metadata() {
     assert_eq!(msg.property("Shard"), Some(&b"7"[..]));
     assert_eq!(msg.property("Region"), Some(&b"eu"[..]));
 }
+
+#[test]
+fn gssapi_setup_says_when_libzmq_has_no_gssapi() {
+    let ctx = Context::new().unwrap();
+    let _auth = Authenticator::new(&ctx).unwrap();
+    let s = socket(&ctx, SocketType::Req);
+    let client = s.make_gssapi_client("client@EXAMPLE.COM", "server@EXAMPLE.COM");
+    let server = s.make_gssapi_server("", "server@EXAMPLE.COM");
+    if zmq4::has("gssapi") {
+        client.unwrap();
+        server.unwrap();
+    } else {
+        for result in [client, server] {
+            let err = result.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::NotSupported);
+            assert!(err.detail().unwrap().contains("GSSAPI"), "{err}");
+        }
+        assert_eq!(s.mechanism().unwrap(), Mechanism::Null);
+    }
+}
