@@ -1,12 +1,25 @@
-//! CURVE keys.
+//! CURVE keys: public ([`CurveKey`]), secret ([`CurveSecretKey`]) and
+//! pairs ([`CurveKeyPair`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::sys::ffi;
+use crate::z85;
 
-/// A CURVE key (public or secret): 32 raw bytes.
+mod secret;
+
+pub use secret::{CurveKeyPair, CurveSecretKey};
+
+/// A CURVE public key: 32 raw bytes.
+///
+/// Secret keys have a type of their own, [`CurveSecretKey`], which zeroes
+/// its bytes when dropped; [`CurveKeyPair`] holds both halves. The raw
+/// socket options `set_curve_secretkey`/`curve_secretkey` take and give a
+/// `CurveKey` too, since libzmq stores both kinds the same way; the
+/// helpers of [`Socket`](crate::Socket) (such as
+/// [`make_curve_server`](crate::Socket::make_curve_server)) take the typed
+/// pair instead.
 ///
 /// Written as text it is the 40-character Z85 encoding that libzmq, pyzmq
 /// and czmq use ([`Display`](fmt::Display) writes it, [`FromStr`] and
@@ -25,10 +38,6 @@ use crate::sys::ffi;
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CurveKey([u8; CurveKey::LEN]);
-
-/// The 85 characters of Z85, in digit order (ZeroMQ RFC 32).
-const Z85_ALPHABET: &[u8; 85] =
-    b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
 impl CurveKey {
     /// Length of a key in bytes.
@@ -57,39 +66,13 @@ impl CurveKey {
     }
 
     /// A key from its Z85 text: exactly 40 characters of the Z85 alphabet.
+    ///
+    /// libzmq itself takes a 32-character string as 32 raw bytes; here
+    /// only 40 characters of Z85 are a key's text, anything else is an
+    /// error of kind [`ErrorKind::InvalidArgument`].
     #[doc(alias = "zmq_z85_decode")]
     pub fn from_z85(text: &str) -> Result<CurveKey> {
-        let bad = |why: String| Error::invalid(ErrorKind::InvalidArgument, why);
-        if text.len() != CurveKey::Z85_LEN {
-            return Err(bad(format!(
-                "a Z85 CURVE key is {} characters, not {}",
-                CurveKey::Z85_LEN,
-                text.len()
-            )));
-        }
-        // Each group of 5 characters is a big-endian base-85 number that
-        // encodes 4 bytes; a group such as "#####" stands for more than
-        // 2^32 - 1 and is refused.
-        let mut raw = [0u8; CurveKey::LEN];
-        for (group, out) in text.as_bytes().chunks(5).zip(raw.chunks_mut(4)) {
-            let mut value = 0u64;
-            for byte in group {
-                let digit = Z85_ALPHABET.iter().position(|a| a == byte).ok_or_else(|| {
-                    bad(format!(
-                        "{text:?} is not a Z85 CURVE key: it has characters outside the Z85 alphabet"
-                    ))
-                })?;
-                value = value * 85 + digit as u64;
-            }
-            let value = u32::try_from(value).map_err(|_| {
-                bad(format!(
-                    "{text:?} is not a Z85 CURVE key: the group {:?} is out of range",
-                    String::from_utf8_lossy(group)
-                ))
-            })?;
-            out.copy_from_slice(&value.to_be_bytes());
-        }
-        Ok(CurveKey(raw))
+        decode_key(text, "CURVE key").map(CurveKey)
     }
 
     /// The 32 bytes.
@@ -100,19 +83,37 @@ impl CurveKey {
     /// The key's Z85 text (40 characters); the same as `to_string()`.
     #[doc(alias = "zmq_z85_encode")]
     pub fn to_z85(&self) -> String {
-        let mut out = [0u8; CurveKey::Z85_LEN + 1];
-        // SAFETY: the input is 32 bytes (a multiple of 4), so
-        // zmq_z85_encode writes 40 characters and a NUL: 41 bytes, the size
-        // of `out`. It only fails for a length that is not a multiple of 4.
-        let rc =
-            unsafe { ffi::zmq_z85_encode(out.as_mut_ptr().cast(), self.0.as_ptr(), CurveKey::LEN) };
-        debug_assert!(!rc.is_null());
-        // Z85 characters are ASCII.
-        out[..CurveKey::Z85_LEN]
-            .iter()
-            .map(|&b| b as char)
-            .collect()
+        let mut out = String::with_capacity(CurveKey::Z85_LEN);
+        z85::encode_into(&self.0, &mut out);
+        out
     }
+}
+
+/// Reads the 40-character Z85 text of a key (`what` names it in errors).
+/// The text itself is not repeated in errors: it may be a secret key.
+pub(crate) fn decode_key(text: &str, what: &str) -> Result<[u8; CurveKey::LEN]> {
+    if text.len() != CurveKey::Z85_LEN {
+        return Err(Error::invalid(
+            ErrorKind::InvalidArgument,
+            format!(
+                "a Z85 {what} is {} characters, not {} (raw keys are {} bytes)",
+                CurveKey::Z85_LEN,
+                text.len(),
+                CurveKey::LEN
+            ),
+        ));
+    }
+    let mut raw = [0u8; CurveKey::LEN];
+    // The error does not quote the text: it may be a secret key.
+    z85::decode_into(text, &mut raw).map_err(|err| {
+        let why = if err.detail().is_some_and(|d| d.contains("out of range")) {
+            "a group of 5 characters is worth more than 4 bytes"
+        } else {
+            "it has characters outside the Z85 alphabet"
+        };
+        err.with_detail(format!("not a Z85 {what}: {why}"))
+    })?;
+    Ok(raw)
 }
 
 impl From<[u8; CurveKey::LEN]> for CurveKey {

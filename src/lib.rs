@@ -57,6 +57,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub mod auth;
 mod capability;
 mod context;
 mod error;
@@ -70,12 +71,13 @@ mod poll;
 mod proxy;
 mod socket;
 pub mod sys;
+pub mod z85;
 
 pub use capability::{capabilities, has, Capability};
 pub use context::{Context, ContextBuilder};
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
-pub use key::CurveKey;
+pub use key::{CurveKey, CurveKeyPair, CurveSecretKey};
 pub use message::Message;
 pub use monitor::{EventKind, Monitor, MonitorEvent, MonitorEvents, ProtocolError};
 pub use poll::{poll, PollItem, Poller, RawFd, Ready};

@@ -13,6 +13,7 @@ use crate::sys::{ffi, RawSocket};
 mod attach;
 mod options;
 mod recv;
+mod security;
 mod send;
 mod types;
 
