@@ -14,12 +14,11 @@ pub use secret::{CurveKeyPair, CurveSecretKey};
 /// A CURVE public key: 32 raw bytes.
 ///
 /// Secret keys have a type of their own, [`CurveSecretKey`], which zeroes
-/// its bytes when dropped; [`CurveKeyPair`] holds both halves. The raw
-/// socket options `set_curve_secretkey`/`curve_secretkey` take and give a
-/// `CurveKey` too, since libzmq stores both kinds the same way; the
-/// helpers of [`Socket`](crate::Socket) (such as
-/// [`make_curve_server`](crate::Socket::make_curve_server)) take the typed
-/// pair instead.
+/// its bytes when dropped; [`CurveKeyPair`] holds both halves. The socket
+/// options take the type their key is: `set_curve_publickey` and
+/// `set_curve_serverkey` a `CurveKey`, `set_curve_secretkey` a
+/// `CurveSecretKey`; the helpers of [`Socket`](crate::Socket) (such as
+/// [`make_curve_server`](crate::Socket::make_curve_server)) take the pair.
 ///
 /// Written as text it is the 40-character Z85 encoding that libzmq, pyzmq
 /// and czmq use ([`Display`](fmt::Display) writes it, [`FromStr`] and

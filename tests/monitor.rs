@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use common::{inproc, TIMEOUT};
 use zmq4::sys::ffi;
 use zmq4::{
-    Context, CurveKey, ErrorKind, EventKind, Monitor, MonitorEvent, MonitorEvents, ProtocolError,
-    RecvFlags, SendFlags, Socket, SocketType,
+    Context, CurveKey, CurveKeyPair, CurveSecretKey, ErrorKind, EventKind, Monitor, MonitorEvent,
+    MonitorEvents, ProtocolError, RecvFlags, SendFlags, Socket, SocketType,
 };
 
 const LINGER0: Option<Duration> = Some(Duration::ZERO);
@@ -355,15 +355,9 @@ fn expect_mechanism_mismatch(mon: &mut Monitor<'_>) {
 }
 
 /// A fresh CURVE key pair (public, secret).
-fn curve_keypair() -> (CurveKey, CurveKey) {
-    let mut public = [0u8; 41];
-    let mut secret = [0u8; 41];
-    // SAFETY: both buffers hold 40 Z85 characters and a NUL, as libzmq asks.
-    let rc =
-        unsafe { ffi::zmq_curve_keypair(public.as_mut_ptr().cast(), secret.as_mut_ptr().cast()) };
-    assert_eq!(rc, 0, "zmq_curve_keypair");
-    let z85 = |b: &[u8; 41]| CurveKey::from_z85(std::str::from_utf8(&b[..40]).unwrap()).unwrap();
-    (z85(&public), z85(&secret))
+fn curve_keypair() -> (CurveKey, CurveSecretKey) {
+    let pair = CurveKeyPair::generate().expect("zmq_curve_keypair");
+    (pair.public().clone(), pair.secret().clone())
 }
 
 #[test]

@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use zmq4::{
-    Context, CurveKey, Error, ErrorKind, GssapiNameType, Mechanism, PollEvents, RecvFlags,
-    SendFlags, Socket, SocketType,
+    Context, CurveKey, CurveSecretKey, Error, ErrorKind, GssapiNameType, Mechanism, PollEvents,
+    RecvFlags, SendFlags, Socket, SocketType,
 };
 
 fn ms(n: u64) -> Duration {
@@ -270,13 +270,20 @@ fn roundtrip_security() {
 
     if zmq4::has("curve") {
         let public: CurveKey = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7".parse().unwrap();
-        let secret: CurveKey = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6".parse().unwrap();
+        let secret: CurveSecretKey = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6".parse().unwrap();
+        let secret_as_public = CurveKey::from_bytes(secret.as_bytes()).unwrap();
         roundtrip!(s, set_curve_server, curve_server, true);
         assert_eq!(s.mechanism().unwrap(), Mechanism::Curve);
         roundtrip!(s, set_curve_server, curve_server, false);
         roundtrip_ref!(s, set_curve_secretkey, curve_secretkey, secret.clone());
         roundtrip_ref!(s, set_curve_publickey, curve_publickey, public.clone());
-        roundtrip_ref!(s, set_curve_serverkey, curve_serverkey, public, secret);
+        roundtrip_ref!(
+            s,
+            set_curve_serverkey,
+            curve_serverkey,
+            public,
+            secret_as_public
+        );
         assert_eq!(s.mechanism().unwrap(), Mechanism::Curve);
     } else {
         assert!(s.set_curve_server(true).is_err());

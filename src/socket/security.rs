@@ -4,7 +4,6 @@
 use super::Socket;
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{CurveKey, CurveKeyPair};
-use crate::sys::ffi;
 
 /// libzmq's DRAFT `ZMQ_ZAP_ENFORCE_DOMAIN`: when set, a PLAIN or CURVE
 /// server fails the handshake if no ZAP handler answers.
@@ -83,8 +82,7 @@ impl<'ctx> Socket<'ctx> {
 
     fn set_curve_server_keys(&self, keys: &CurveKeyPair) -> Result<()> {
         self.set_curve_server(true)?;
-        self.raw
-            .setsockopt(ffi::ZMQ_CURVE_SECRETKEY, keys.secret().as_bytes())
+        self.set_curve_secretkey(keys.secret())
             .map_err(|err| curve_error(err, "ZMQ_CURVE_SECRETKEY"))?;
         self.set_curve_publickey(keys.public())
     }
@@ -113,8 +111,7 @@ impl<'ctx> Socket<'ctx> {
         }
         self.set_curve_serverkey(server)?;
         self.set_curve_publickey(keys.public())?;
-        self.raw
-            .setsockopt(ffi::ZMQ_CURVE_SECRETKEY, keys.secret().as_bytes())
+        self.set_curve_secretkey(keys.secret())
             .map_err(|err| curve_error(err, "ZMQ_CURVE_SECRETKEY"))
     }
 

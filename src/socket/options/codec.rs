@@ -8,7 +8,7 @@ use std::os::raw::c_int;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::key::CurveKey;
+use crate::key::{CurveKey, CurveSecretKey};
 use crate::sys::{ffi, RawSocket};
 
 /// Reads an option as a `T`.
@@ -403,6 +403,27 @@ impl Get<CurveKey> for Key {
     fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<CurveKey> {
         // A buffer of exactly 32 bytes asks libzmq for the binary form.
         get_exact::<{ CurveKey::LEN }>(sock, option, name).map(CurveKey::new)
+    }
+}
+
+/// A CURVE secret key, as 32 raw bytes: a type of its own so that the
+/// socket's secret key cannot be set from (or read into) a public key.
+pub(crate) struct SecretKey;
+
+impl Set<&CurveSecretKey> for SecretKey {
+    fn set(
+        sock: &RawSocket,
+        option: c_int,
+        name: &'static str,
+        value: &CurveSecretKey,
+    ) -> Result<()> {
+        set_bytes(sock, option, name, value.as_bytes())
+    }
+}
+
+impl Get<CurveSecretKey> for SecretKey {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<CurveSecretKey> {
+        get_exact::<{ CurveKey::LEN }>(sock, option, name).map(CurveSecretKey::new)
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use super::codec;
 use super::values::*;
-use crate::key::CurveKey;
+use crate::key::{CurveKey, CurveSecretKey};
 use crate::socket::{Socket, SocketType};
 
 socket_options! {
@@ -333,11 +333,12 @@ socket_options! {
         set_curve_publickey(&CurveKey);
     }
 
-    /// the socket's long-term CURVE secret key. Setting it chooses the
-    /// CURVE mechanism. Needs a libzmq with CURVE.
-    ZMQ_CURVE_SECRETKEY "ZMQ_CURVE_SECRETKEY" = Key {
-        curve_secretkey() -> CurveKey;
-        set_curve_secretkey(&CurveKey);
+    /// the socket's long-term CURVE secret key (a [`CurveSecretKey`],
+    /// never a public [`CurveKey`]). Setting it chooses the CURVE
+    /// mechanism. Needs a libzmq with CURVE.
+    ZMQ_CURVE_SECRETKEY "ZMQ_CURVE_SECRETKEY" = SecretKey {
+        curve_secretkey() -> CurveSecretKey;
+        set_curve_secretkey(&CurveSecretKey);
     }
 
     /// the public key of the CURVE server a client connects to. Setting
