@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -63,7 +64,10 @@ impl fmt::Debug for Credentials {
 pub struct ZapRequest {
     /// The ZAP domain of the server socket (`ZMQ_ZAP_DOMAIN`), often empty.
     pub domain: String,
-    /// The peer's IP address (for tcp), as text; empty for ipc/inproc.
+    /// The peer's address as libzmq reports it: for tcp its IP address
+    /// (`"127.0.0.1"`, `"::1"`, or `"::ffff:127.0.0.1"` for an IPv4 peer
+    /// of an IPv6 socket); for ipc on Linux `"localhost:UID:GID:PID"` of
+    /// the peer process. inproc connections never reach ZAP.
     pub address: String,
     /// The peer's routing id, if it set one.
     pub routing_id: Vec<u8>,
@@ -226,24 +230,36 @@ impl Policy {
         Policy::default()
     }
 
-    /// Adds IP addresses (as text, e.g. `"127.0.0.1"`) to the allow list:
-    /// once it is not empty, clients from other addresses are kept out.
+    /// Adds IP addresses (as text, e.g. `"127.0.0.1"` or `"::1"`) to the
+    /// allow list: once it is not empty, clients from other addresses are
+    /// kept out.
+    ///
+    /// Addresses are compared as IP addresses, not as text: `"::1"` and
+    /// `"0:0:0:0:0:0:0:1"` are one address, and an IPv4 client that
+    /// reaches an IPv6 socket (which libzmq reports as
+    /// `"::ffff:127.0.0.1"`) is matched by its IPv4 address. Entries that
+    /// are not an IP address (a network such as `"10.0.0.0/8"`, a host
+    /// name) match only a peer address of exactly that text, which libzmq
+    /// never reports for tcp: there are no ranges.
     pub fn allow_ips<I, S>(mut self, addresses: I) -> Policy
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.allow.extend(addresses.into_iter().map(Into::into));
+        self.allow
+            .extend(addresses.into_iter().map(|a| normalize_address(&a.into())));
         self
     }
 
     /// Adds IP addresses to the deny list: clients from them are kept out.
+    /// Matching is as for [`allow_ips`](Policy::allow_ips).
     pub fn deny_ips<I, S>(mut self, addresses: I) -> Policy
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.deny.extend(addresses.into_iter().map(Into::into));
+        self.deny
+            .extend(addresses.into_iter().map(|a| normalize_address(&a.into())));
         self
     }
 
@@ -336,10 +352,11 @@ impl Policy {
 
     /// The decision for one request.
     pub fn decide(&self, request: &ZapRequest) -> ZapDecision {
-        if !self.allow.is_empty() && !self.allow.contains(&request.address) {
+        let address = normalize_address(&request.address);
+        if !self.allow.is_empty() && !self.allow.contains(&address) {
             return ZapDecision::deny("address not in the allow list");
         }
-        if self.deny.contains(&request.address) {
+        if self.deny.contains(&address) {
             return ZapDecision::deny("address denied");
         }
         let decision = match &self.callback {
@@ -382,6 +399,22 @@ impl Policy {
                 }
             }
         }
+    }
+}
+
+/// The form an address is compared in: an IP address in its canonical
+/// text, an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what an IPv6
+/// socket reports for an IPv4 peer) as its IPv4 address; anything else
+/// (ipc peers, scoped IPv6 addresses) as it is.
+fn normalize_address(address: &str) -> String {
+    let trimmed = address.trim();
+    match trimmed.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => v6.to_string(),
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => address.to_owned(),
     }
 }
 
