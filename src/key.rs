@@ -9,6 +9,7 @@ use crate::z85;
 
 mod secret;
 
+pub(crate) use secret::zero;
 pub use secret::{CurveKeyPair, CurveSecretKey};
 
 /// A CURVE public key: 32 raw bytes.

@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 
 use super::policy::{Credentials, Policy, ZapDecision, ZapRequest};
 use crate::error::ErrorKind;
-use crate::key::CurveKey;
+use crate::key::{zero, CurveKey};
 use crate::sys::{ffi, RawMessage, RawSocket};
 
 pub(crate) type Policies = Arc<RwLock<HashMap<String, Policy>>>;
@@ -21,7 +21,23 @@ pub(crate) type Policies = Arc<RwLock<HashMap<String, Policy>>>;
 /// The domain whose policy applies where a domain has none of its own.
 pub(crate) const ANY_DOMAIN: &str = "*";
 
+/// Runs `F` when dropped: the thread's exit work happens even if it
+/// unwinds.
+struct OnExit<F: FnOnce()>(Option<F>);
+
+impl<F: FnOnce()> Drop for OnExit<F> {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
+
 pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies, on_exit: impl FnOnce()) {
+    // Arguments drop after the body's locals, so even when unwinding this
+    // runs before the sockets close: the authenticator is no longer listed
+    // as running by the time its endpoint goes.
+    let _exit = OnExit(Some(on_exit));
     loop {
         let mut items = [
             ffi::zmq_pollitem_t {
@@ -49,16 +65,26 @@ pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies, on_exi
             break; // Told to stop.
         }
         if items[0].revents != 0 {
-            let Some(frames) = recv_frames(&zap) else {
+            let Some(mut frames) = recv_frames(&zap) else {
                 break;
             };
-            let reply = answer(&frames, &policies);
+            // A REP socket must answer before it can read again: whatever
+            // happens while deciding, a reply goes out.
+            let run = std::panic::AssertUnwindSafe(|| answer(&frames, &policies));
+            let reply = std::panic::catch_unwind(run).unwrap_or_else(|_| {
+                let id = frames.get(1).cloned().unwrap_or_default();
+                reply_frames(id, &ZapDecision::internal("the ZAP handler failed"))
+            });
+            // The request may carry a PLAIN password.
+            for frame in &mut frames {
+                zero(frame);
+            }
             if !send_frames(&zap, &reply) {
                 break;
             }
         }
     }
-    on_exit();
+    drop(_exit);
     drop(zap);
     drop(control);
 }
@@ -106,25 +132,37 @@ fn send_frames(sock: &RawSocket, frames: &[Vec<u8>]) -> bool {
     true
 }
 
-/// The reply frames to one request.
+/// The reply frames to one request: a malformed one (too few frames, a
+/// version other than 1.0, credentials that do not fit the mechanism)
+/// gets status 500, with the request id echoed when there is one.
 fn answer(frames: &[Vec<u8>], policies: &Policies) -> Vec<Vec<u8>> {
     let request_id = frames.get(1).cloned().unwrap_or_default();
     let decision = match parse(frames) {
-        Err(why) => ZapDecision::internal(why),
-        Ok(request) => {
+        Err(decision) => decision,
+        Ok(mut request) => {
             let policies = match policies.read() {
                 Ok(p) => p,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            match policies
+            let decision = match policies
                 .get(&request.domain)
                 .or_else(|| policies.get(ANY_DOMAIN))
             {
                 Some(policy) => policy.decide(&request),
                 None => ZapDecision::deny(format!("no policy for ZAP domain {:?}", request.domain)),
+            };
+            if let Credentials::Plain { password, .. } = &mut request.credentials {
+                zero(&mut std::mem::take(password).into_bytes());
             }
+            decision
         }
     };
+    reply_frames(request_id, &decision)
+}
+
+/// The six frames of a reply (RFC 27): version, request id, status code,
+/// status text, user id, metadata.
+fn reply_frames(request_id: Vec<u8>, decision: &ZapDecision) -> Vec<Vec<u8>> {
     vec![
         b"1.0".to_vec(),
         request_id,
@@ -137,31 +175,46 @@ fn answer(frames: &[Vec<u8>], policies: &Policies) -> Vec<Vec<u8>> {
 
 /// A request from its frames: version, request id, domain, address,
 /// identity, mechanism, then the mechanism's credentials.
-fn parse(frames: &[Vec<u8>]) -> Result<ZapRequest, String> {
+///
+/// PLAIN credentials that are not UTF-8 are refused (status 400) rather
+/// than read lossily, where two different passwords could become one.
+fn parse(frames: &[Vec<u8>]) -> Result<ZapRequest, ZapDecision> {
+    let malformed = |why: String| ZapDecision::internal(format!("malformed ZAP request: {why}"));
     if frames.len() < 6 {
-        return Err(format!("malformed ZAP request: {} frames", frames.len()));
+        return Err(malformed(format!("{} frames", frames.len())));
     }
     if frames[0] != b"1.0" {
-        return Err("unsupported ZAP version".to_owned());
+        return Err(ZapDecision::internal("unsupported ZAP version"));
     }
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let credentials = match (frames[5].as_slice(), &frames[6..]) {
         (b"NULL", []) => Credentials::Null,
-        (b"PLAIN", [user, password]) => Credentials::Plain {
-            username: text(user),
-            password: text(password),
-        },
+        (b"PLAIN", [user, password]) => {
+            match (std::str::from_utf8(user), std::str::from_utf8(password)) {
+                (Ok(user), Ok(password)) => Credentials::Plain {
+                    username: user.to_owned(),
+                    password: password.to_owned(),
+                },
+                _ => {
+                    return Err(ZapDecision::deny(
+                        "PLAIN user name or password is not UTF-8",
+                    ))
+                }
+            }
+        }
         (b"CURVE", [key]) => Credentials::Curve {
-            public_key: CurveKey::from_bytes(key).map_err(|_| "malformed CURVE key")?,
+            public_key: CurveKey::from_bytes(key)
+                .map_err(|_| malformed(format!("a CURVE key of {} bytes", key.len())))?,
         },
         (b"GSSAPI", [principal]) => Credentials::Gssapi {
             principal: principal.clone(),
         },
-        (other, _) => {
-            return Err(format!(
-                "malformed ZAP request for mechanism {:?}",
-                text(other)
-            ))
+        (other, credentials) => {
+            return Err(malformed(format!(
+                "mechanism {:?} with {} credential frames",
+                text(other),
+                credentials.len()
+            )))
         }
     };
     Ok(ZapRequest {
@@ -172,16 +225,33 @@ fn parse(frames: &[Vec<u8>]) -> Result<ZapRequest, String> {
     })
 }
 
+/// Property names libzmq gives a meaning of its own (compared ignoring
+/// case): in a ZAP reply, `Socket-Type` fails the handshake unless it
+/// names a compatible type, `Identity` replaces a ROUTER's routing id of
+/// the peer, and `User-Id`/`Peer-Address`/`Routing-Id` would pose as what
+/// libzmq itself sets.
+pub(crate) const RESERVED_PROPERTIES: [&str; 5] = [
+    "Socket-Type",
+    "Identity",
+    "Routing-Id",
+    "User-Id",
+    "Peer-Address",
+];
+
 /// Metadata in ZMTP's property format: a 1-byte name length, the name, a
-/// 4-byte big-endian value length, the value. Empty names and names
-/// longer than 255 bytes are left out.
+/// 4-byte big-endian value length, the value. Empty names, names longer
+/// than 255 bytes and [reserved names](RESERVED_PROPERTIES) are left out.
 fn encode_metadata(metadata: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, value) in metadata {
         let Ok(len) = u8::try_from(name.len()) else {
             continue;
         };
-        if len == 0 {
+        if len == 0
+            || RESERVED_PROPERTIES
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(name))
+        {
             continue;
         }
         let Ok(value_len) = u32::try_from(value.len()) else {

@@ -143,7 +143,10 @@ impl ZapDecision {
 
     /// Adds a metadata property, which receivers read with
     /// [`Message::property`](crate::Message::property). Names are at most
-    /// 255 bytes (empty or longer ones are dropped when the reply is built).
+    /// 255 bytes; empty or longer ones, and the names libzmq sets or reads
+    /// itself (`Socket-Type`, `Identity`, `Routing-Id`, `User-Id`,
+    /// `Peer-Address`, in any case), are left out of the reply. The first
+    /// property of a name wins.
     pub fn with_metadata(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
         self.metadata.push((name.into(), value.as_ref().to_vec()));
         self
@@ -344,7 +347,9 @@ impl Policy {
         self
     }
 
-    /// A metadata property given to every allowed client's connection.
+    /// A metadata property given to every allowed client's connection
+    /// (after those of a [`callback`](Policy::callback)'s decision; names
+    /// as for [`ZapDecision::with_metadata`]).
     pub fn metadata(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Policy {
         self.metadata.push((name.into(), value.as_ref().to_vec()));
         self

@@ -105,7 +105,7 @@ impl CurveSecretKey {
 }
 
 /// Overwrites `bytes` with zeros in a way the compiler may not remove.
-fn zero(bytes: &mut [u8]) {
+pub(crate) fn zero(bytes: &mut [u8]) {
     for byte in bytes.iter_mut() {
         // SAFETY: `byte` is a valid, aligned, exclusive reference.
         unsafe { std::ptr::write_volatile(byte, 0) };

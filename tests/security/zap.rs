@@ -97,3 +97,130 @@ fn address_lists_match_ipv4_clients_of_an_ipv6_socket() {
         assert!(!admitted, "::1 slipped past a deny list naming it in full");
     }
 }
+
+/// Sends one raw ZAP request to the context's handler and returns the
+/// reply frames.
+fn raw_request(req: &zmq4::Socket<'_>, frames: &[&[u8]]) -> Vec<Vec<u8>> {
+    req.send_multipart(frames.iter().copied(), zmq4::SendFlags::empty())
+        .unwrap();
+    let reply = req.recv_multipart(zmq4::RecvFlags::empty()).unwrap();
+    super::common::bytes(&reply)
+}
+
+#[test]
+fn malformed_requests_get_status_500_and_the_handler_lives_on() {
+    let ctx = Context::new().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy(
+        "d",
+        Policy::new()
+            .plain_users([("u", "\u{FFFD}")])
+            .curve_allow_any(),
+    );
+    let req = socket(&ctx, SocketType::Req);
+    req.connect(zmq4::auth::ZAP_ENDPOINT).unwrap();
+
+    let good: &[&[u8]] = &[b"1.0", b"7", b"d", b"192.0.2.1", b"", b"NULL"];
+    let reply = raw_request(&req, good);
+    assert_eq!(reply.len(), 6, "{reply:?}");
+    assert_eq!(reply[0], b"1.0");
+    assert_eq!(reply[1], b"7", "the request id is echoed");
+    assert_eq!(reply[2], b"200");
+    assert_eq!(reply[5], b"", "no metadata");
+
+    let malformed: &[&[&[u8]]] = &[
+        &[b"1.0"],
+        &[b"1.0", b"8", b"d", b"a", b""],
+        &[b"2.0", b"9", b"d", b"a", b"", b"NULL"],
+        &[b"1.0", b"10", b"d", b"a", b"", b"NULL", b"extra"],
+        &[b"1.0", b"11", b"d", b"a", b"", b"PLAIN", b"u"],
+        &[b"1.0", b"12", b"d", b"a", b"", b"CURVE", &[0; 31]],
+        &[b"1.0", b"13", b"d", b"a", b"", b"CURVE", &[0; 32], &[0; 32]],
+        &[b"1.0", b"14", b"d", b"a", b"", b"KERBEROS"],
+        &[b"", b"", b"", b"", b"", b""],
+    ];
+    for request in malformed {
+        let reply = raw_request(&req, request);
+        assert_eq!(reply.len(), 6, "{request:?} -> {reply:?}");
+        assert_eq!(reply[0], b"1.0");
+        assert_eq!(reply[1], request.get(1).copied().unwrap_or(b""));
+        assert_eq!(reply[2], b"500", "{request:?} -> {reply:?}");
+        assert_eq!(reply[4], b"", "no User-Id for a refusal");
+    }
+
+    // A password that is not UTF-8 is not read lossily: byte 0xFF must
+    // not pass for the configured U+FFFD.
+    let reply = raw_request(
+        &req,
+        &[b"1.0", b"15", b"d", b"a", b"", b"PLAIN", b"u", &[0xFF]],
+    );
+    assert_eq!(reply[2], b"400", "{reply:?}");
+    let reply = raw_request(
+        &req,
+        &[
+            b"1.0",
+            b"16",
+            b"d",
+            b"a",
+            b"",
+            b"PLAIN",
+            b"u",
+            "\u{FFFD}".as_bytes(),
+        ],
+    );
+    assert_eq!(reply[2], b"200", "{reply:?}");
+    assert_eq!(reply[4], b"u");
+
+    // Still answering the real thing.
+    assert_eq!(
+        null_exchange(&ctx, "d", false, "tcp://127.0.0.1:*", None),
+        Some(true)
+    );
+}
+
+#[test]
+fn metadata_is_encoded_as_zmtp_properties_without_reserved_names() {
+    let ctx = Context::new().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    let long = "n".repeat(256);
+    let longest = "m".repeat(255);
+    auth.set_policy(
+        "d",
+        Policy::new()
+            .callback(move |_| {
+                ZapDecision::allow("someone")
+                    .with_metadata("Team", "ops")
+                    .with_metadata("", "dropped: empty name")
+                    .with_metadata(long.clone(), "dropped: name too long")
+                    .with_metadata(longest.clone(), "")
+                    .with_metadata("Socket-Type", "ROUTER")
+                    .with_metadata("identity", "someone-else")
+                    .with_metadata("User-Id", "root")
+            })
+            .metadata("Site", vec![0u8; 300]),
+    );
+    let req = socket(&ctx, SocketType::Req);
+    req.connect(zmq4::auth::ZAP_ENDPOINT).unwrap();
+    let reply = raw_request(&req, &[b"1.0", b"1", b"d", b"a", b"", b"NULL"]);
+    assert_eq!(reply[2], b"200");
+    assert_eq!(reply[4], b"someone");
+    let mut expected = vec![4u8];
+    expected.extend_from_slice(b"Team");
+    expected.extend_from_slice(&3u32.to_be_bytes());
+    expected.extend_from_slice(b"ops");
+    expected.push(255);
+    expected.extend_from_slice("m".repeat(255).as_bytes());
+    expected.extend_from_slice(&0u32.to_be_bytes());
+    expected.push(4);
+    expected.extend_from_slice(b"Site");
+    expected.extend_from_slice(&300u32.to_be_bytes());
+    expected.extend_from_slice(&[0u8; 300]);
+    assert_eq!(reply[5], expected);
+
+    // And libzmq takes it: the handshake succeeds (a Socket-Type of
+    // ROUTER in the reply would have failed it for this PULL server).
+    assert_eq!(
+        null_exchange(&ctx, "d", false, "tcp://127.0.0.1:*", None),
+        Some(true)
+    );
+}
