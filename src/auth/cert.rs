@@ -21,9 +21,10 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::key::{CurveKey, CurveKeyPair, CurveSecretKey};
+use crate::key::{zero, CurveKey, CurveKeyPair, CurveSecretKey};
 
 /// A CURVE certificate: a public key, the secret key when it is known, and
 /// metadata (name/value pairs).
@@ -164,9 +165,14 @@ impl Certificate {
     }
 
     /// Writes the secret file (both keys and metadata) to `path`, readable
-    /// by its owner only on Unix (mode 0600, set before the keys are
-    /// written). Without a secret key: an error of kind
+    /// by its owner only on Unix. Without a secret key: an error of kind
     /// [`ErrorKind::InvalidArgument`].
+    ///
+    /// The keys go into a new file, created with mode 0600 next to `path`
+    /// (so there is no moment when others may read it), which then
+    /// replaces `path`: a file already at `path`, or a symbolic link
+    /// there, is replaced, not written through, and whoever had the old
+    /// file open never sees the keys.
     pub fn save_secret(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         if self.secret.is_none() {
@@ -178,23 +184,41 @@ impl Certificate {
                 ),
             ));
         }
-        let text = self.render(true);
+        let Some(file_name) = path.file_name() else {
+            return Err(Error::invalid(
+                ErrorKind::InvalidArgument,
+                format!("{}: not a file name", path.display()),
+            ));
+        };
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(file_name);
+        temp_name.push(format!(
+            ".{}-{}.tmp",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let temp = path.with_file_name(temp_name);
+
         let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(path).map_err(|e| io_error(e, path))?;
-        #[cfg(unix)]
-        {
-            // An existing file keeps its mode through open(): set it.
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(fs::Permissions::from_mode(0o600))
-                .map_err(|e| io_error(e, path))?;
+        let mut file = options.open(&temp).map_err(|e| io_error(e, &temp))?;
+        let mut text = self.render(true).into_bytes();
+        let written = io::Write::write_all(&mut file, &text).and_then(|()| file.sync_all());
+        zero(&mut text);
+        drop(file);
+        let done = written
+            .map_err(|e| io_error(e, &temp))
+            .and_then(|()| fs::rename(&temp, path).map_err(|e| io_error(e, path)));
+        if done.is_err() {
+            let _ = fs::remove_file(&temp);
         }
-        io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| io_error(e, path))
+        done
     }
 
     fn render(&self, secret: bool) -> String {
@@ -224,7 +248,12 @@ impl Certificate {
         out.push_str("curve\n");
         out.push_str(&format!("    public-key = \"{}\"\n", self.public.to_z85()));
         if let (true, Some(key)) = (secret, &self.secret) {
-            out.push_str(&format!("    secret-key = \"{}\"\n", key.to_z85()));
+            // Room first, so that the text is not moved (and a copy of the
+            // key left behind) once the key is in it.
+            out.reserve(64);
+            out.push_str("    secret-key = \"");
+            crate::z85::encode_into(key.as_bytes(), &mut out);
+            out.push_str("\"\n");
         }
         out
     }

@@ -227,3 +227,47 @@ fn a_certificate_directory_is_an_allow_list() {
     let id: CurveKey = msg.user_id().unwrap().parse().unwrap();
     assert_eq!(&id, client.public());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_secret_file_replaces_what_was_there_without_writing_through_it() {
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = TempDir::new("cert-replace");
+    let cert = Certificate::parse(&pyzmq_secret_file()).unwrap();
+
+    // A world-readable file already there, held open by someone.
+    let path = dir_path(&dir, "server.key_secret");
+    std::fs::write(&path, "old\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut held = std::fs::File::open(&path).unwrap();
+    cert.save_secret(&path).unwrap();
+    let mut seen = String::new();
+    held.read_to_string(&mut seen).unwrap();
+    assert_eq!(seen, "old\n", "the keys went into a file others had open");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(Certificate::load(&path).unwrap(), cert);
+
+    // A symbolic link there is replaced, its target left alone.
+    let victim = dir_path(&dir, "victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let link = dir_path(&dir, "link.key_secret");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    cert.save_secret(&link).unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(!std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(Certificate::load(&link).unwrap(), cert);
+
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
