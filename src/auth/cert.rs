@@ -263,11 +263,13 @@ impl Certificate {
     ///
     /// A file that cannot be read, has no `curve`/`public-key`, or holds a
     /// key that is not 40 characters of Z85 is an error naming the file
-    /// and what is wrong.
+    /// and what is wrong. The text read is zeroed once parsed.
     pub fn load(path: impl AsRef<Path>) -> Result<Certificate> {
         let path = path.as_ref();
         let text = fs::read_to_string(path).map_err(|e| io_error(e, path))?;
-        Certificate::parse(&text).map_err(|err| {
+        let parsed = Certificate::parse(&text);
+        zero(&mut text.into_bytes());
+        parsed.map_err(|err| {
             let why = err.detail().unwrap_or("malformed").to_owned();
             err.with_detail(format!("certificate {}: {why}", path.display()))
         })
@@ -275,9 +277,17 @@ impl Certificate {
 
     /// Reads a certificate from the text of its file (see
     /// [`load`](Certificate::load)).
+    ///
+    /// The text is ZPL (ZeroMQ RFC 4), as czmq's zconfig reads it: a tree
+    /// whose depth is the indentation (4 spaces a level), `name = value`
+    /// or a bare `name` on each line, values in `"..."` or `'...'` or
+    /// unquoted, `#` starting a comment line or, after whitespace, the
+    /// rest of a line. The keys are read from `curve/public-key` and
+    /// `curve/secret-key` only (not from deeper sections), the metadata
+    /// from the entries directly under `metadata`.
     pub fn parse(text: &str) -> Result<Certificate> {
         let bad = |why: String| Error::invalid(ErrorKind::InvalidArgument, why);
-        let mut section: Option<String> = None;
+        let mut path: Vec<&str> = Vec::new();
         let mut public = None;
         let mut secret = None;
         let mut metadata = Vec::new();
@@ -287,21 +297,29 @@ impl Certificate {
             if content.is_empty() || content.starts_with('#') {
                 continue;
             }
-            let indented = line.starts_with(' ') || line.starts_with('\t');
-            if !indented {
-                // A section name, possibly with a value ("name = value").
-                section = Some(content.split('=').next().unwrap_or("").trim().to_owned());
-                continue;
+            let indent: usize = line
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum();
+            // 4 spaces a level; a shallower indentation still makes a child.
+            let depth = if indent == 0 { 0 } else { (indent / 4).max(1) };
+            if depth > path.len() {
+                return Err(bad(format!(
+                    "line {} is indented deeper than its section",
+                    n + 1
+                )));
             }
-            let (name, value) = content
-                .split_once('=')
-                .ok_or_else(|| bad(format!("line {} is not `name = \"value\"`", n + 1)))?;
-            let name = name.trim();
-            let value = unquote(value.trim());
-            match (section.as_deref(), name) {
-                (Some("curve"), "public-key") => public = Some(value.to_owned()),
-                (Some("curve"), "secret-key") => secret = Some(value.to_owned()),
-                (Some("metadata"), _) => metadata.push((name.to_owned(), value.to_owned())),
+            let (name, value) = match content.split_once('=') {
+                Some((name, value)) => (name.trim(), Some(zpl_value(value))),
+                None => (zpl_value(content), None),
+            };
+            path.truncate(depth);
+            path.push(name);
+            match (path.as_slice(), value) {
+                (["curve", "public-key"], Some(v)) => public = Some(v),
+                (["curve", "secret-key"], Some(v)) => secret = Some(v),
+                (["metadata", name], Some(v)) => metadata.push((name.to_string(), v.to_owned())),
                 _ => {}
             }
         }
@@ -361,14 +379,29 @@ impl Certificate {
     }
 }
 
-/// A value without the quotes ZPL allows around it.
-fn unquote(value: &str) -> &str {
+/// A ZPL value: the text inside `"..."` or `'...'` (whatever follows the
+/// closing quote is ignored), or else the text up to a `#` that follows
+/// whitespace (a comment), trimmed. A `#` inside a word stays: it is a
+/// Z85 character.
+fn zpl_value(value: &str) -> &str {
+    let value = value.trim();
     for q in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
-            return inner;
+        if let Some(rest) = value.strip_prefix(q) {
+            if let Some(end) = rest.find(q) {
+                return &rest[..end];
+            }
         }
     }
-    value
+    let mut end = value.len();
+    let mut prev_space = false;
+    for (i, c) in value.char_indices() {
+        if c == '#' && prev_space {
+            end = i;
+            break;
+        }
+        prev_space = c.is_whitespace();
+    }
+    value[..end].trim_end()
 }
 
 /// An I/O error on `path` as an [`Error`] of the nearest kind.

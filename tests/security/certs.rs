@@ -271,3 +271,38 @@ fn a_secret_file_replaces_what_was_there_without_writing_through_it() {
         .collect();
     assert!(names.is_empty(), "{names:?}");
 }
+
+#[test]
+fn reads_zpl_as_czmq_does() {
+    // Comments after values, unquoted and single-quoted values, a tab,
+    // and deeper sections whose entries are not the certificate's.
+    let text = format!(
+        "# a comment\n\
+         metadata\n\
+         \x20   name = 'client one'   # who\n\
+         \x20   team = ops # the team\n\
+         \x20   nested\n\
+         \x20       name = not-this-one\n\
+         curve\n\
+         \tpublic-key = {PUBLIC}   # unquoted\n\
+         \x20   backup\n\
+         \x20       secret-key = \"{SECRET}\"\n\
+         other\n\
+         \x20   public-key = \"not a key\"\n"
+    );
+    let cert = Certificate::parse(&text).unwrap();
+    assert_eq!(cert.public().to_string(), PUBLIC);
+    assert!(cert.secret().is_none(), "a nested secret-key was taken");
+    assert_eq!(
+        cert.metadata(),
+        &[
+            ("name".to_owned(), "client one".to_owned()),
+            ("team".to_owned(), "ops".to_owned())
+        ]
+    );
+
+    let err =
+        Certificate::parse(&format!("curve\n        public-key = \"{PUBLIC}\"\n")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.detail().unwrap().contains("line 2"), "{err}");
+}
