@@ -279,8 +279,11 @@ impl Policy {
     }
 
     /// Adds the PLAIN users of a password file, in the format of czmq's
-    /// zauth: one `user=password` a line; empty lines and lines starting
-    /// with `#` are skipped. A line without `=` is an error naming it.
+    /// zauth: one `user=password` a line (the password is everything after
+    /// the first `=`, spaces included; the user name is trimmed); empty
+    /// lines and lines starting with `#` are skipped. A line without `=`,
+    /// or with an empty user name, is an error naming the file and line
+    /// (czmq skips such lines silently).
     pub fn plain_password_file(self, path: impl AsRef<Path>) -> Result<Policy> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| io_error(e, path))?;
@@ -300,6 +303,16 @@ impl Policy {
                     ),
                 )
             })?;
+            if user.trim().is_empty() {
+                return Err(Error::invalid(
+                    ErrorKind::InvalidArgument,
+                    format!(
+                        "password file {}: line {} has an empty user name",
+                        path.display(),
+                        n + 1
+                    ),
+                ));
+            }
             users.push((user.trim().to_owned(), password.to_owned()));
         }
         Ok(self.plain_users(users))

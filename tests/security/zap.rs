@@ -224,3 +224,35 @@ fn metadata_is_encoded_as_zmtp_properties_without_reserved_names() {
         Some(true)
     );
 }
+
+#[test]
+fn a_password_file_line_without_a_user_name_is_an_error() {
+    let dir = TempDir::new("zmq4-zap-passwords");
+    let path = std::path::PathBuf::from(dir.ipc("passwords").trim_start_matches("ipc://"));
+    std::fs::write(&path, "alice=wonderland\n=letmein\n").unwrap();
+    let ctx = Context::new().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    match Policy::new().plain_password_file(&path) {
+        Err(err) => {
+            assert_eq!(err.kind(), zmq4::ErrorKind::InvalidArgument);
+            let detail = err.detail().unwrap();
+            assert!(detail.contains("line 2"), "{err}");
+            assert!(detail.contains("passwords"), "{err}");
+        }
+        Ok(policy) => {
+            // What it would have let in: an empty user name (a raw ZMTP
+            // client can send one).
+            auth.set_policy("d", policy);
+            let req = socket(&ctx, SocketType::Req);
+            req.connect(zmq4::auth::ZAP_ENDPOINT).unwrap();
+            let reply = raw_request(
+                &req,
+                &[b"1.0", b"1", b"d", b"a", b"", b"PLAIN", b"", b"letmein"],
+            );
+            panic!(
+                "accepted; an empty user name gets status {:?}",
+                String::from_utf8_lossy(&reply[2])
+            );
+        }
+    }
+}
