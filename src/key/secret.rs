@@ -26,8 +26,22 @@ use crate::z85;
 /// assert_eq!(format!("{secret:?}"), "CurveSecretKey(..)");
 /// # Ok::<(), zmq4::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct CurveSecretKey([u8; CurveKey::LEN]);
+
+impl PartialEq for CurveSecretKey {
+    /// Compares in a time that does not depend on where the keys differ.
+    fn eq(&self, other: &CurveSecretKey) -> bool {
+        let diff = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        std::hint::black_box(diff) == 0
+    }
+}
+
+impl Eq for CurveSecretKey {}
 
 impl CurveSecretKey {
     /// A secret key from its 32 bytes.

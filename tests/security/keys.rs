@@ -118,3 +118,15 @@ fn z85_of_any_data_with_length_rules() {
     assert_eq!(z85::decode(&z85::encode(&all).unwrap()).unwrap(), all);
     assert_eq!(z85::encoded_len(32), 40);
 }
+
+#[test]
+fn secret_keys_compare_by_every_byte() {
+    let a = zmq4::CurveSecretKey::new([7; 32]);
+    let mut bytes = [7; 32];
+    assert_eq!(a, zmq4::CurveSecretKey::new(bytes));
+    for i in [0, 15, 31] {
+        bytes = [7; 32];
+        bytes[i] ^= 1;
+        assert_ne!(a, zmq4::CurveSecretKey::new(bytes), "byte {i}");
+    }
+}

@@ -256,3 +256,82 @@ fn a_password_file_line_without_a_user_name_is_an_error() {
         }
     }
 }
+
+/// Connects to `endpoint` (tcp) as a raw ZMTP 3.1 NULL client that puts
+/// `User-Id: root` in its READY metadata, and sends one message.
+fn raw_client_claiming_user_id(endpoint: &str) -> std::net::TcpStream {
+    use std::io::{Read, Write};
+    let addr = endpoint.trim_start_matches("tcp://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut greeting = vec![0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0x7F, 3, 1];
+    greeting.extend_from_slice(b"NULL");
+    greeting.resize(64, 0);
+    let mut ready = vec![5u8];
+    ready.extend_from_slice(b"READY");
+    for (name, value) in [("Socket-Type", "PUSH"), ("User-Id", "root")] {
+        ready.push(name.len() as u8);
+        ready.extend_from_slice(name.as_bytes());
+        ready.extend_from_slice(&(value.len() as u32).to_be_bytes());
+        ready.extend_from_slice(value.as_bytes());
+    }
+    let mut out = greeting;
+    out.extend_from_slice(&[0x04, ready.len() as u8]);
+    out.extend_from_slice(&ready);
+    stream.write_all(&out).unwrap();
+    // The server's greeting and READY (a short command frame): the
+    // handshake is over, a message may follow.
+    stream
+        .set_read_timeout(Some(super::common::TIMEOUT))
+        .unwrap();
+    let mut greeting = [0u8; 64];
+    stream.read_exact(&mut greeting).unwrap();
+    let mut head = [0u8; 2];
+    stream.read_exact(&mut head).unwrap();
+    assert_eq!(head[0], 0x04, "a short command");
+    let mut body = vec![0u8; head[1] as usize];
+    stream.read_exact(&mut body).unwrap();
+    assert!(body.starts_with(b"\x05READY"), "{body:?}");
+    stream.write_all(&[0x00, 2, b'h', b'i']).unwrap();
+    stream
+}
+
+#[test]
+fn user_id_is_the_clients_own_claim_unless_zap_answered() {
+    let ctx = Context::new().unwrap();
+    let server = socket(&ctx, SocketType::Pull);
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let _client = raw_client_claiming_user_id(&server.last_endpoint().unwrap());
+    let msg = server.recv_msg(zmq4::RecvFlags::empty()).unwrap();
+    assert_eq!(&msg[..], b"hi");
+    // libzmq's own behaviour, documented: no ZAP, no trustworthy User-Id.
+    assert_eq!(msg.user_id(), Some("root"));
+
+    // With a ZAP handler answering, the User-Id is the handler's.
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("d", Policy::new());
+    let guarded = socket(&ctx, SocketType::Pull);
+    guarded.make_null("d").unwrap();
+    guarded.bind("tcp://127.0.0.1:*").unwrap();
+    let _client = raw_client_claiming_user_id(&guarded.last_endpoint().unwrap());
+    let msg = guarded.recv_msg(zmq4::RecvFlags::empty()).unwrap();
+    assert_eq!(&msg[..], b"hi");
+    assert_ne!(msg.user_id(), Some("root"));
+}
+
+#[test]
+fn inproc_connections_never_ask_the_authenticator() {
+    let ctx = Context::new().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    // A policy that lets no PLAIN user in.
+    auth.set_policy("", Policy::new());
+    let server = socket(&ctx, SocketType::Pull);
+    server.make_plain_server("").unwrap();
+    let endpoint = super::common::inproc("zap-inproc");
+    server.bind(&endpoint).unwrap();
+    let client = socket(&ctx, SocketType::Push);
+    client.make_plain_client("nobody", "wrong").unwrap();
+    client.connect(&endpoint).unwrap();
+    client.send("in anyway", zmq4::SendFlags::empty()).unwrap();
+    let msg = server.recv_msg(zmq4::RecvFlags::empty()).unwrap();
+    assert_eq!(&msg[..], b"in anyway");
+}
