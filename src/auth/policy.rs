@@ -191,7 +191,8 @@ type Callback = Arc<dyn Fn(&ZapRequest) -> ZapDecision + Send + Sync>;
 /// The checks, in order (as czmq's zauth and pyzmq's authenticators make
 /// them):
 /// 1. Addresses: if the allow list is not empty, only its addresses get
-///    past; addresses on the deny list do not.
+///    past; addresses on the deny list do not (so an address on both is
+///    kept out, where zauth would let the allow list alone decide).
 /// 2. If the policy has a [`callback`](Policy::callback), it decides alone.
 /// 3. Otherwise the mechanism's check: NULL passes; PLAIN needs a known user
 ///    with the right password; CURVE needs "allow any" or an allowed key;

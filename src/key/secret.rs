@@ -77,7 +77,8 @@ impl CurveSecretKey {
     }
 
     /// The key's Z85 text (40 characters), for writing it where it is
-    /// kept (a certificate's secret file, for example).
+    /// kept (a certificate's secret file, for example). The `String` is
+    /// not zeroed when dropped: it is the caller's to wipe.
     #[doc(alias = "zmq_z85_encode")]
     pub fn to_z85(&self) -> String {
         let mut out = String::with_capacity(CurveKey::Z85_LEN);

@@ -74,8 +74,10 @@ impl<'ctx> Socket<'ctx> {
     /// of `keys`, but any client that knows `keys.public()` gets in.
     ///
     /// If an [`Authenticator`](crate::auth::Authenticator) runs in the
-    /// context, libzmq still asks it (in ZAP domain `""`), and its policy
-    /// applies.
+    /// context, libzmq still asks it (in the socket's ZAP domain, `""`
+    /// unless set), and its policy applies. If none does, the `User-Id`
+    /// of received messages is whatever the client claims in its
+    /// handshake: do not trust it.
     pub fn make_curve_server_allow_any(&self, keys: &CurveKeyPair) -> Result<()> {
         self.set_curve_server_keys(keys)
     }
