@@ -52,6 +52,13 @@ pub(crate) fn running_in(ctx: &Context) -> bool {
 /// Keep it alive as long as the server sockets it guards: once it is gone,
 /// libzmq lets every CURVE or PLAIN client in again (see the module docs).
 ///
+/// Requests are answered one at a time, so a [callback](Policy::callback)
+/// should decide quickly: handshakes wait for it, and dropping the
+/// authenticator waits for the answer under way. A leaked authenticator
+/// (`std::mem::forget`) keeps answering; like a leaked socket, it then
+/// keeps its context from terminating (a [shutdown](Context::shutdown)
+/// still stops its thread).
+///
 /// ```
 /// use zmq4::auth::{Authenticator, Policy};
 /// use zmq4::{Context, SendFlags, RecvFlags, SocketType};

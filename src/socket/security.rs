@@ -13,8 +13,9 @@ impl<'ctx> Socket<'ctx> {
     /// Makes this socket use the NULL mechanism (no security), as a new
     /// socket does. With a non-empty `zap_domain`, an
     /// [`Authenticator`](crate::auth::Authenticator) of the context is
-    /// asked about each peer of a server (its address lists apply); with
-    /// `""`, libzmq asks no one.
+    /// asked about each peer of a server (its address lists apply; with
+    /// no authenticator running, everyone gets in); with `""`, libzmq
+    /// asks no one.
     pub fn make_null(&self, zap_domain: &str) -> Result<()> {
         // PLAIN_SERVER = 0 sets the mechanism back to NULL.
         self.set_plain_server(false)?;
