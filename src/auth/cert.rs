@@ -324,7 +324,7 @@ impl Certificate {
             }
         }
         let public = public.ok_or_else(|| bad("no `public-key` in a `curve` section".into()))?;
-        let public = CurveKey::from_z85(&public).map_err(|e| {
+        let public = CurveKey::from_z85(public).map_err(|e| {
             bad(format!(
                 "public-key: {}",
                 e.detail().unwrap_or("not a Z85 CURVE key")
@@ -333,7 +333,7 @@ impl Certificate {
         let secret = match secret {
             None => None,
             Some(text) => {
-                let key = CurveSecretKey::from_z85(&text).map_err(|e| {
+                let key = CurveSecretKey::from_z85(text).map_err(|e| {
                     bad(format!(
                         "secret-key: {}",
                         e.detail().unwrap_or("not a Z85 CURVE key")
