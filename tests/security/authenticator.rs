@@ -65,3 +65,52 @@ fn policies_change_while_running() {
     assert!(shown.contains("Authenticator"), "{shown}");
     let _ = handshake_events();
 }
+
+#[test]
+fn dropping_it_mid_handshake_answers_the_request_under_way() {
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    use zmq4::auth::ZapDecision;
+    use zmq4::EventKind;
+
+    let ctx = Context::new().unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    let (entered_tx, entered) = mpsc::channel::<()>();
+    let (go, go_rx) = mpsc::channel::<()>();
+    let (entered_tx, go_rx) = (Mutex::new(entered_tx), Mutex::new(go_rx));
+    auth.set_policy(
+        "mid",
+        Policy::new().callback(move |_| {
+            entered_tx.lock().unwrap().send(()).ok();
+            go_rx
+                .lock()
+                .unwrap()
+                .recv_timeout(super::common::TIMEOUT)
+                .ok();
+            ZapDecision::deny("decided while stopping")
+        }),
+    );
+    let server = socket(&ctx, SocketType::Pull);
+    server.make_null("mid").unwrap();
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let client = socket(&ctx, SocketType::Push);
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    entered
+        .recv_timeout(super::common::TIMEOUT)
+        .expect("the callback runs");
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // Lets the callback finish once the drop below is under way
+            // (or, at worst, just before it: the outcome is the same).
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            go.send(()).unwrap();
+        });
+        drop(auth);
+    });
+    // The request under way was answered, not abandoned.
+    assert_eq!(
+        super::handshake_outcome(&mut mon),
+        EventKind::HandshakeFailedAuth { status_code: 400 }
+    );
+}
