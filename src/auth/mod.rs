@@ -46,7 +46,8 @@ pub(crate) fn running_in(ctx: &Context) -> bool {
 ///
 /// It binds `inproc://zeromq.zap.01` in the context and answers on a
 /// thread of its own from [`new`](Authenticator::new) until it is dropped;
-/// dropping it stops the thread and waits for it. A context has at most
+/// dropping it stops the thread and waits for it, and the endpoint is
+/// free again once the drop returns. A context has at most
 /// one: a second one is an error of kind [`ErrorKind::AddressInUse`].
 ///
 /// Keep it alive as long as the server sockets it guards: once it is gone,
@@ -202,9 +203,10 @@ impl Drop for Authenticator<'_> {
     }
 }
 
-/// Binds the ZAP endpoint. A handler that just stopped releases the name in
-/// the background, so while none is registered as running here, a taken
-/// name is tried again for a short while.
+/// Binds the ZAP endpoint. An authenticator gives the name up before its
+/// thread ends, but a handler of the program's own that was just closed
+/// releases it in the background: while none is registered as running
+/// here, a taken name is tried again for a short while.
 fn bind_zap(ctx: &Context, zap: &RawSocket) -> Result<()> {
     let endpoint = crate::socket::endpoint_cstring(ZAP_ENDPOINT)?;
     let deadline = Instant::now() + Duration::from_secs(2);

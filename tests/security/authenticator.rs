@@ -114,3 +114,18 @@ fn dropping_it_mid_handshake_answers_the_request_under_way() {
         EventKind::HandshakeFailedAuth { status_code: 400 }
     );
 }
+
+#[test]
+fn stop_returns_once_the_zap_endpoint_is_free() {
+    let ctx = Context::new().unwrap();
+    for round in 0..20 {
+        let auth = Authenticator::new(&ctx).unwrap();
+        auth.stop().unwrap();
+        // A handler of the program's own binds at once: the endpoint is
+        // not left to the background closing of the old socket.
+        let own = socket(&ctx, SocketType::Rep);
+        own.bind(ZAP_ENDPOINT)
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        own.unbind(ZAP_ENDPOINT).unwrap();
+    }
+}
