@@ -1,6 +1,6 @@
 //! Security: keys and Z85, PLAIN and CURVE set up through the one-call
-//! helpers, the ZAP authenticator's policies, certificate files, and
-//! interop with pyzmq's CURVE and ThreadAuthenticator.
+//! helpers, the ZAP authenticator's policies and protocol, certificate
+//! files, and interop with pyzmq's CURVE and ThreadAuthenticator.
 
 mod common;
 
@@ -16,6 +16,8 @@ mod interop;
 mod keys;
 #[path = "security/plain.rs"]
 mod plain;
+#[path = "security/zap.rs"]
+mod zap;
 
 use std::time::Instant;
 
@@ -90,5 +92,3 @@ pub fn exchange_null(ctx: &zmq4::Context, domain: &str) -> bool {
         other => panic!("unexpected handshake outcome {other:?}"),
     }
 }
-#[path = "security/zap.rs"]
-mod zap;
