@@ -77,6 +77,11 @@ impl Message {
     /// The user id a ZAP handler gave the connection (`"User-Id"`), when
     /// security is on. `None` too if it is not UTF-8;
     /// [`property("User-Id")`](Message::property) has the bytes.
+    ///
+    /// Only a ZAP handler's answer (an
+    /// [`Authenticator`](crate::auth::Authenticator)) makes it
+    /// trustworthy: without one, it is whatever the peer claimed in its
+    /// handshake metadata.
     #[doc(alias = "zmq_msg_gets")]
     pub fn user_id(&self) -> Option<&str> {
         self.property_c(c"User-Id")
