@@ -25,7 +25,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+use zmq4::{Context, SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: publisher [--bind ENDPOINT] [--prefix P] [--count N] [--subscribers N]
@@ -62,16 +62,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
         common::connectable(&publisher.last_endpoint()?)
     );
 
-    let mut joined = 0;
-    while joined < subscribers {
-        // A subscription is one message: byte 1, then the prefix
-        // (byte 0 is an unsubscription).
-        let event = publisher.recv_bytes(RecvFlags::empty())?;
-        if let Some((1, topic)) = event.split_first() {
-            joined += 1;
-            println!("subscribed: {:?}", String::from_utf8_lossy(topic));
-        }
-    }
+    common::wait_for_subscribers(&publisher, subscribers)?;
 
     for i in 1..=count {
         let msg = format!("{prefix}message {i}");

@@ -99,9 +99,9 @@ pub fn program() -> String {
         .unwrap_or_else(|| "example".to_string())
 }
 
-/// Runs the body of an example: exit code 0 when it returns `Ok`, else
-/// the error on stderr and exit code 1.
-pub fn exit(result: zmq4::Result<()>) -> ExitCode {
+/// Ends an example: exit code 0 when its body returned `Ok`, else the
+/// error on stderr and exit code 1.
+pub fn exit<E: std::fmt::Display>(result: Result<(), E>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -147,4 +147,20 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound
     }
+}
+
+/// Waits until an XPUB socket has received `n` subscriptions, printing
+/// each: the cure for the slow joiner (see the `publisher` example).
+pub fn wait_for_subscribers(xpub: &zmq4::Socket<'_>, n: u64) -> zmq4::Result<()> {
+    let mut joined = 0;
+    while joined < n {
+        // A subscription is one message: byte 1, then the prefix
+        // (byte 0 is an unsubscription).
+        let event = xpub.recv_bytes(zmq4::RecvFlags::empty())?;
+        if let Some((1, topic)) = event.split_first() {
+            joined += 1;
+            println!("subscribed: {:?}", String::from_utf8_lossy(topic));
+        }
+    }
+    Ok(())
 }
