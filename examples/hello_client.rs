@@ -1,9 +1,9 @@
 //! REQ/REP, the client side: a REQ socket sends N requests and prints each
 //! reply.
 //!
-//! Ports the REQ clients of the seed articles (pyzmq's `socket.send()` /
-//! `socket.recv()` loop, pebbe/zmq4's `startClient`) and zguide's
-//! `hwclient`. REQ enforces the lockstep: one request, then its reply.
+//! Ports the REQ clients of seeds 001, 002 (pyzmq's `socket.send()` /
+//! `socket.recv()` loop), 003 (pebbe/zmq4) and 004 (pebbe/zmq4
+//! `startClient`), and zguide's `hwclient`. REQ enforces the lockstep: one request, then its reply.
 //!
 //! ```text
 //! cargo run --example hello_server -- --bind tcp://127.0.0.1:5555 --count 5

@@ -1,14 +1,14 @@
 //! REQ/REP, the server side: a REP socket answers every request.
 //!
-//! Ports the REP servers of the seed articles (the goczmq `NewRep` server,
-//! pyzmq's `socket.recv()` / `socket.send()` loop, pebbe/zmq4's
-//! `startServer`) and zguide's `hwserver`. REP enforces the lockstep:
+//! Ports the REP servers of seeds 001 (goczmq `NewRep`), 002 (pyzmq's
+//! `socket.recv()` / `socket.send()` loop), 003 (the pebbe/zmq4 echo server)
+//! and 004 (pebbe/zmq4 `startServer`), and zguide's `hwserver`. REP enforces the lockstep:
 //! receive one request, send one reply, then the next request.
 //!
 //! By default it answers "World" to every request; `--echo` sends each
 //! request back instead (the echo servers of the seeds). It binds, or with
-//! `--connect` it connects, so that it can also be a worker behind a broker
-//! (see the `rrbroker` example).
+//! `--connect` it connects, as seed 003's server does, so that it can also
+//! be a worker behind a broker (see the `rrbroker` example).
 //!
 //! ```text
 //! cargo run --example hello_server -- --bind tcp://127.0.0.1:5555 --count 5

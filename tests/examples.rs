@@ -4,6 +4,7 @@
 mod common;
 mod examples_support;
 
+#[cfg(unix)]
 use common::TempDir;
 use examples_support::{finish, free_tcp, lines, numbered, run, start};
 
@@ -21,6 +22,7 @@ fn hello_pair_over_tcp() {
 }
 
 /// `--echo` sends every request back.
+#[cfg(unix)] // ipc:// needs Unix domain sockets
 #[test]
 fn hello_pair_echoes_over_ipc() {
     let dir = TempDir::new("ex-hello");
@@ -57,6 +59,7 @@ fn push_pull_over_tcp() {
     push_pull(&free_tcp());
 }
 
+#[cfg(unix)] // ipc:// needs Unix domain sockets
 #[test]
 fn push_pull_over_ipc() {
     let dir = TempDir::new("ex-push");
@@ -96,6 +99,7 @@ fn pub_sub_over_tcp() {
     pub_sub(&free_tcp(), 1);
 }
 
+#[cfg(unix)] // ipc:// needs Unix domain sockets
 #[test]
 fn pub_sub_two_subscribers_over_ipc() {
     let dir = TempDir::new("ex-pub");
@@ -130,6 +134,7 @@ fn router_dealer_with_identity_over_tcp() {
 
 /// Without `--identity` the router sees the id libzmq made up (printed in
 /// hex), and the replies still reach the dealer.
+#[cfg(unix)] // ipc:// needs Unix domain sockets
 #[test]
 fn router_dealer_generated_identity_over_ipc() {
     let dir = TempDir::new("ex-router");

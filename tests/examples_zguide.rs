@@ -8,7 +8,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{peers, TempDir};
+use common::peers;
 use examples_support::{example, finish, free_tcp, lines, run, start, LIMIT};
 
 mod examples_support;
@@ -38,8 +38,7 @@ fn weather_client_averages_its_zipcode() {
 
 #[test]
 fn task_pipeline_with_two_workers() {
-    let dir = TempDir::new("ex-tasks");
-    let (tasks, results, control) = (dir.ipc("tasks"), dir.ipc("results"), dir.ipc("control"));
+    let (tasks, results, control) = (free_tcp(), free_tcp(), free_tcp());
     let sink = start(
         "tasksink",
         &["--bind", &results, "--control", &control, "--count", "12"],
@@ -186,9 +185,10 @@ fn lbbroker_serves_every_client() {
     assert!(out.contains("all 6 clients served"), "{out}");
 }
 
+#[cfg(unix)] // ipc:// needs Unix domain sockets
 #[test]
 fn lbbroker_over_ipc_and_tcp() {
-    let dir = TempDir::new("ex-lb");
+    let dir = common::TempDir::new("ex-lb");
     let frontend = dir.ipc("frontend");
     let out = run(
         "lbbroker",
