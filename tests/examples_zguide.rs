@@ -1,7 +1,7 @@
 //! The zguide-shaped examples run end to end, as separate processes: the
 //! weather pair, the task pipeline (ventilator, workers, sink), the
-//! multithreaded server, the request-reply broker (with our workers and
-//! clients, and with pyzmq's), the load-balancing broker; and every
+//! multithreaded server and the request-reply broker (each with our
+//! clients and workers, and with pyzmq's), the load-balancing broker; and every
 //! example's `--help` and its refusal of an unknown argument.
 
 mod common;
@@ -79,21 +79,19 @@ fn task_pipeline_with_two_workers() {
     assert_eq!(done, 12);
 }
 
-#[test]
-fn mtserver_serves_two_clients_then_exits() {
+/// mtserver with two REQ clients: `hello_client`, or its pyzmq version.
+fn mtserver(clients: [Command; 2]) {
     let endpoint = free_tcp();
     let server = start(
         "mtserver",
         &["--bind", &endpoint, "--workers", "3", "--count", "6"],
     );
-    let clients: Vec<_> = (0..2)
-        .map(|_| start("hello_client", &["--connect", &endpoint, "--count", "3"]))
+    let clients: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| peers::spawn(c.args(["--connect", &endpoint, "--count", "3"])))
         .collect();
     for c in clients {
-        assert_eq!(
-            lines(&finish(c, "hello_client"), "received: "),
-            ["World"; 3]
-        );
+        assert_eq!(lines(&finish(c, "client"), "received: "), ["World"; 3]);
     }
     let server = finish(server, "mtserver");
     assert_eq!(
@@ -104,6 +102,30 @@ fn mtserver_serves_two_clients_then_exits() {
         6
     );
     assert!(server.contains("served 6 requests, shut down"), "{server}");
+}
+
+#[test]
+fn mtserver_serves_two_clients_then_exits() {
+    mtserver([example("hello_client", &[]), example("hello_client", &[])]);
+}
+
+#[test]
+fn mtserver_serves_pyzmq_clients() {
+    let Some(py) = pyzmq() else {
+        return;
+    };
+    mtserver([py("hello_client"), py("hello_client")]);
+}
+
+/// A maker of commands running a role of `tests/interop/examples.py`, or
+/// `None` without pyzmq (test skipped).
+fn pyzmq() -> Option<impl Fn(&str) -> Command> {
+    let python = peers::python()?;
+    Some(move |role: &str| {
+        let mut cmd = Command::new(&python);
+        cmd.arg(peers::interop_dir().join("examples.py")).arg(role);
+        cmd
+    })
 }
 
 /// rrbroker between REP workers and REQ clients: `hello_server --connect`
@@ -160,13 +182,8 @@ fn rrbroker_between_our_workers_and_clients() {
 
 #[test]
 fn rrbroker_between_pyzmq_workers_and_clients() {
-    let Some(python) = peers::python() else {
+    let Some(py) = pyzmq() else {
         return;
-    };
-    let py = |role: &str| {
-        let mut cmd = Command::new(&python);
-        cmd.arg(peers::interop_dir().join("examples.py")).arg(role);
-        cmd
     };
     rrbroker(
         py("hello_server"),
