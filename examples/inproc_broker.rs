@@ -2,6 +2,10 @@
 //! `inproc://`: they share the broker's context, which is what makes
 //! inproc work (each context has its own inproc namespace).
 //!
+//! Ports the Go broker of seed 000 (workers that each made their own
+//! context could not reach `inproc://backend`; passing the one context to
+//! them fixes it), and runs it end to end:
+//!
 //! - a ROUTER frontend bound on tcp, where clients send requests;
 //! - a DEALER backend bound on `inproc://backend`;
 //! - N REP worker threads on the same context (`std::thread::scope`),
@@ -16,6 +20,8 @@
 //! cargo run --example inproc_broker -- [--bind ENDPOINT] [--workers N] [--count N]
 //! ```
 
+mod common;
+
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -29,54 +35,6 @@ usage: inproc_broker [--bind ENDPOINT] [--workers N] [--count N]
   --workers N      worker threads on the shared context (default 4)
   --count N        requests the built-in client sends (default 10)
   -h, --help       this text";
-
-struct Args {
-    bind: String,
-    workers: usize,
-    count: usize,
-}
-
-fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args {
-        bind: "tcp://127.0.0.1:5555".to_string(),
-        workers: 4,
-        count: 10,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--bind" => args.bind = value("--bind")?,
-            "--workers" => args.workers = number(&value("--workers")?, "--workers")?,
-            "--count" => args.count = number(&value("--count")?, "--count")?,
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    if args.workers == 0 {
-        return Err("--workers must be at least 1".to_string());
-    }
-    Ok(Some(args))
-}
-
-fn number(text: &str, name: &str) -> Result<usize, String> {
-    text.parse()
-        .map_err(|_| format!("{name} wants a number, not {text:?}"))
-}
-
-/// The endpoint a client connects to for a bound one: a wildcard address
-/// (`*`, `0.0.0.0`, `[::]`) is reached on the loopback address.
-fn connectable(bound: &str) -> String {
-    for any in ["tcp://*:", "tcp://0.0.0.0:"] {
-        if let Some(port) = bound.strip_prefix(any) {
-            return format!("tcp://127.0.0.1:{port}");
-        }
-    }
-    if let Some(port) = bound.strip_prefix("tcp://[::]:") {
-        return format!("tcp://[::1]:{port}");
-    }
-    bound.to_string()
-}
 
 /// A REP worker: answers until the context is shut down.
 fn worker(ctx: &Context, id: usize) -> zmq4::Result<()> {
@@ -115,30 +73,32 @@ fn client(endpoint: &str, count: usize) -> zmq4::Result<()> {
     Ok(())
 }
 
-fn run(args: &Args) -> zmq4::Result<()> {
+fn run(args: &common::Args) -> zmq4::Result<()> {
+    let workers: usize = args.number("--workers", 4);
+    let count: usize = args.number("--count", 10);
+    if workers == 0 {
+        args.fail("--workers must be at least 1");
+    }
     let ctx = Context::new()?;
     let frontend = ctx.socket(SocketType::Router)?;
     frontend.set_linger(Some(Duration::ZERO))?;
-    frontend.bind(&args.bind)?;
-    let endpoint = connectable(&frontend.last_endpoint()?);
+    frontend.bind(&args.string("--bind", "tcp://127.0.0.1:5555"))?;
+    let endpoint = common::connectable(&frontend.last_endpoint()?);
     let backend = ctx.socket(SocketType::Dealer)?;
     backend.set_linger(Some(Duration::ZERO))?;
     backend.bind("inproc://backend")?;
-    println!(
-        "broker: ROUTER on {endpoint}, DEALER on inproc://backend, {} workers",
-        args.workers
-    );
+    println!("broker: ROUTER on {endpoint}, DEALER on inproc://backend, {workers} workers");
 
     std::thread::scope(|s| {
         let ctx = &ctx;
-        let workers: Vec<_> = (1..=args.workers)
+        let workers: Vec<_> = (1..=workers)
             .map(|id| s.spawn(move || worker(ctx, id)))
             .collect();
         // zmq_proxy moves whole messages both ways until the context is
         // shut down, which it reports as a normal end.
         let broker = s.spawn(move || zmq4::proxy(&frontend, &backend, None));
 
-        let result = client(&endpoint, args.count);
+        let result = client(&endpoint, count);
 
         // Every blocking call on the shared context's sockets now returns
         // Terminated; the threads end and close their sockets.
@@ -158,22 +118,6 @@ fn run(args: &Args) -> zmq4::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("inproc_broker: {msg}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("inproc_broker: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let args = common::Args::parse(USAGE, &["--bind", "--workers", "--count"], &[]);
+    common::exit(run(&args))
 }
