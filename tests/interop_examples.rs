@@ -183,7 +183,7 @@ fn jeromq() -> Option<(PathBuf, TempDir, PathBuf)> {
     let jar = peers::jeromq_jar()?;
     let dir = TempDir::new("jeromq-peer");
     // The class files go in a directory of the TempDir (removed on drop).
-    let classes = PathBuf::from(dir.ipc("classes").trim_start_matches("ipc://"));
+    let classes = dir.path().join("classes");
     let javac = peers::spawn(
         Command::new("javac")
             .arg("-cp")

@@ -38,6 +38,11 @@ impl TempDir {
         TempDir(dir)
     }
 
+    /// The directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
     /// An `ipc://` endpoint for a socket file inside the directory.
     pub fn ipc(&self, name: &str) -> String {
         format!("ipc://{}", self.0.join(name).display())
