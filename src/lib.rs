@@ -68,6 +68,8 @@ mod poll;
 mod proxy;
 mod socket;
 pub mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use capability::{capabilities, has, Capability};
 pub use context::{Context, ContextBuilder};
