@@ -2,7 +2,7 @@
 //! no message, dropped send futures hand nothing to libzmq, multipart
 //! messages are never half-sent; futures are `Send`; the stream ends when
 //! the context is shut down. Every wait is bounded by a timeout.
-#![cfg(feature = "tokio")]
+#![cfg(all(feature = "tokio", unix))]
 
 mod common;
 

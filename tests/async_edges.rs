@@ -3,7 +3,7 @@
 //! marks, send and receive on one socket, many sockets on one runtime, on
 //! both kinds of tokio runtime. Every wait is bounded: a missed wake-up
 //! fails the test instead of hanging it.
-#![cfg(feature = "tokio")]
+#![cfg(all(feature = "tokio", unix))]
 
 mod common;
 

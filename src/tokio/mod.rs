@@ -1,6 +1,6 @@
 //! Async sockets for [tokio](https://tokio.rs) (feature `tokio`, Unix).
 //!
-//! [`AsyncSocket`] wraps a [`Socket`]: [`recv`](AsyncSocket::recv),
+//! [`AsyncSocket`] wraps a [`Socket`](crate::Socket): [`recv`](AsyncSocket::recv),
 //! [`recv_multipart`](AsyncSocket::recv_multipart),
 //! [`send`](AsyncSocket::send) and
 //! [`send_multipart`](AsyncSocket::send_multipart) are `async`, and the
@@ -8,35 +8,15 @@
 //! messages and a [`Sink`](futures_sink::Sink) of outgoing ones. Like the
 //! socket it wraps, it borrows its [`Context`](crate::Context).
 //!
-//! ```
-//! use zmq4::tokio::AsyncSocket;
-//! use zmq4::{Context, SocketType};
-//!
-//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-//! let ctx = Context::new()?;
-//! let rep = AsyncSocket::new(ctx.socket(SocketType::Rep)?)?;
-//! rep.get_ref().bind("inproc://doc-async")?;
-//! let req = AsyncSocket::new(ctx.socket(SocketType::Req)?)?;
-//! req.get_ref().connect("inproc://doc-async")?;
-//! let (mut rep, mut req) = (rep, req);
-//!
-//! req.send("ping").await?;
-//! assert_eq!(&rep.recv().await?[..], b"ping");
-//! rep.send("pong").await?;
-//! assert_eq!(req.recv_string().await?, "pong");
-//! # Ok::<(), zmq4::Error>(())
-//! # }).unwrap();
-//! ```
-//!
 //! # What is async, what blocks
 //!
 //! Sending and receiving never block the runtime: each call tries the
 //! operation without waiting (`ZMQ_DONTWAIT`) and, when libzmq says it
 //! would block, parks the task until the socket's state changes. Setting
-//! up does block, briefly, as it does for a [`Socket`]: `bind`, `connect`,
+//! up does block, briefly, as it does for a [`Socket`](crate::Socket): `bind`, `connect`,
 //! options (reach them through [`get_ref`](AsyncSocket::get_ref)) are
 //! plain calls that return at once. Dropping an `AsyncSocket` closes the
-//! socket with its linger (set [`Socket::set_linger`] to bound it), and
+//! socket with its linger (set [`Socket::set_linger`](crate::Socket::set_linger) to bound it), and
 //! terminating a [`Context`](crate::Context) waits for every socket of it
 //! to be closed: do neither from inside a task if they may wait. The
 //! blocking methods of the socket stay reachable through
@@ -45,7 +25,7 @@
 //!
 //! # Tasks
 //!
-//! An `AsyncSocket` is `Send` but not `Sync`, like a [`Socket`], and so are
+//! An `AsyncSocket` is `Send` but not `Sync`, like a [`Socket`](crate::Socket), and so are
 //! the futures of its methods: a socket moves into a task with
 //! `tokio::spawn` when its context lives for `'static`, which
 //! [`Context::global`](crate::Context::global) (or a leaked `Box<Context>`)
@@ -110,7 +90,7 @@
 //!
 //! tokio has no `AsyncFd` on Windows, and libzmq's `ZMQ_FD` there is a
 //! socket that tokio cannot register, so this module is Unix only: on
-//! Windows it is empty. There, run blocking [`Socket`]s on their own
+//! Windows it is empty. There, run blocking [`Socket`](crate::Socket)s on their own
 //! threads (or in `tokio::task::spawn_blocking`) and talk to them through
 //! channels, or poll them with [`poll`](crate::poll) and a timeout.
 
@@ -216,12 +196,37 @@ mod imp {
         }
     }
 
-    /// A [`Socket`] for tokio: async send and receive, a
+    /// A [`Socket`](crate::Socket) for tokio: async send and receive, a
     /// [`Stream`](futures_core::Stream) of received multipart messages and
     /// a [`Sink`](futures_sink::Sink) of outgoing ones.
     ///
     /// See the [module documentation](crate::tokio) for the model: what is
     /// async, what blocks, how cancellation is handled.
+    ///
+    /// ```
+    /// use zmq4::tokio::AsyncSocket;
+    /// use zmq4::{Context, SocketType};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// // Sockets that move into spawned tasks need a context that lives
+    /// // for 'static, such as the process-wide one.
+    /// let ctx = Context::global();
+    /// let mut rep = AsyncSocket::new(ctx.socket(SocketType::Rep)?)?;
+    /// rep.get_ref().bind("inproc://doc-async")?;
+    /// let mut req = AsyncSocket::new(ctx.socket(SocketType::Req)?)?;
+    /// req.get_ref().connect("inproc://doc-async")?;
+    ///
+    /// let server = tokio::spawn(async move {
+    ///     let request = rep.recv_string().await?;
+    ///     rep.send(format!("{request}, pong")).await?;
+    ///     Ok::<_, zmq4::Error>(())
+    /// });
+    /// req.send("ping").await?;
+    /// assert_eq!(req.recv_string().await?, "ping, pong");
+    /// server.await.expect("server task")?;
+    /// # Ok::<(), zmq4::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub struct AsyncSocket<'ctx> {
         // Declared before `socket`, so dropped first: tokio deregisters the
         // descriptor while libzmq still keeps it open.
@@ -320,7 +325,7 @@ mod imp {
         /// the `Sink` first.
         pub fn into_inner(self) -> Socket<'ctx> {
             let AsyncSocket { fd, socket, .. } = self;
-            drop(fd.into_inner());
+            let ZmqFd(_) = fd.into_inner(); // deregistered; libzmq keeps the fd
             socket
         }
 
