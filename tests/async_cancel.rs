@@ -28,14 +28,16 @@ fn run<F: Future<Output = ()>>(what: &str, fut: F) {
     });
 }
 
-/// `default` scaled by `ZMQ4_ASYNC_BURST` / 100 000 (the burst size of the
-/// edge tests, which a slow checker such as valgrind may lower), 20 at
-/// least.
+/// `default` scaled by the edge tests' burst size / 100 000, 20 at least:
+/// the burst is `ZMQ4_ASYNC_BURST` if set, else 100 000, or 1 000 under
+/// valgrind (which runs one thread at a time, and makes every wake-up
+/// between threads slow).
 fn count(default: u32) -> u32 {
+    let under_valgrind = std::env::var("LD_PRELOAD").is_ok_and(|p| p.contains("vgpreload"));
     let burst: u64 = std::env::var("ZMQ4_ASYNC_BURST")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+        .unwrap_or(if under_valgrind { 1_000 } else { 100_000 });
     (u64::from(default) * burst / 100_000).clamp(20, u64::from(u32::MAX)) as u32
 }
 

@@ -18,13 +18,19 @@ use zmq4::{Context, Message, SendFlags, Socket, SocketType};
 /// Generous: the suite also runs under valgrind.
 const LIMIT: Duration = Duration::from_secs(120);
 
-/// Messages in a burst: 100 000 unless `ZMQ4_ASYNC_BURST` says otherwise
-/// (a slow checker such as valgrind may lower it).
+/// Messages in a burst: `ZMQ4_ASYNC_BURST` if set, else 100 000, or 1 000
+/// under valgrind (which runs one thread at a time, and makes every
+/// wake-up between threads slow).
 fn burst() -> u32 {
     std::env::var("ZMQ4_ASYNC_BURST")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000)
+        .unwrap_or(if under_valgrind() { 1_000 } else { 100_000 })
+}
+
+/// valgrind preloads its own libraries into the program it checks.
+fn under_valgrind() -> bool {
+    std::env::var("LD_PRELOAD").is_ok_and(|p| p.contains("vgpreload"))
 }
 
 /// Runs `make()`'s future on a multi-thread and then on a current-thread
