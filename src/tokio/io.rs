@@ -2,9 +2,15 @@
 //! send a frame, a multipart message. Each is a poll function that tries
 //! the operation with `DONTWAIT` and parks on `poll_wait`, wrapped in an
 //! `async fn`.
+//!
+//! Each operation takes a unit of the task's tokio budget (as tokio's own
+//! sockets do), so a task that always finds messages waiting still lets
+//! the other tasks of its thread run.
 
 use std::future::poll_fn;
 use std::task::{ready, Context, Poll};
+
+use ::tokio::task::coop;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::flags::{RecvFlags, SendFlags};
@@ -99,9 +105,11 @@ impl AsyncSocket<'_> {
             *msg = part;
             return Poll::Ready(Ok(()));
         }
+        let coop = ready!(coop::poll_proceed(cx));
         loop {
             match self.socket.recv(msg, RecvFlags::DONTWAIT) {
                 Ok(()) => {
+                    coop.made_progress();
                     self.done(Dir::Recv);
                     return Poll::Ready(Ok(()));
                 }
@@ -119,6 +127,7 @@ impl AsyncSocket<'_> {
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Result<Vec<Message>>> {
+        let coop = ready!(coop::poll_proceed(cx));
         let mut parts: Vec<Message> = self.partial.drain(..).collect();
         loop {
             let mut msg = Message::new();
@@ -127,6 +136,7 @@ impl AsyncSocket<'_> {
                     let more = msg.more();
                     parts.push(msg);
                     if !more {
+                        coop.made_progress();
                         self.done(Dir::Recv);
                         return Poll::Ready(Ok(parts));
                     }
@@ -154,10 +164,12 @@ impl AsyncSocket<'_> {
         if !self.out.is_empty() && self.poll_flush_out_for_send(cx).is_pending() {
             return Poll::Pending;
         }
+        let coop = ready!(coop::poll_proceed(cx));
         loop {
             let msg = slot.take().unwrap_or_default();
             match self.socket.send_msg(msg, SendFlags::DONTWAIT) {
                 Ok(()) => {
+                    coop.made_progress();
                     self.done(Dir::Send);
                     return Poll::Ready(Ok(()));
                 }
@@ -192,10 +204,12 @@ impl AsyncSocket<'_> {
         if !self.out.is_empty() && self.poll_flush_out_for_send(cx).is_pending() {
             return Poll::Pending;
         }
+        let coop = ready!(coop::poll_proceed(cx));
         loop {
             let parts = slot.take().unwrap_or_default();
             match self.socket.send_multipart(parts, SendFlags::DONTWAIT) {
                 Ok(()) => {
+                    coop.made_progress();
                     self.done(Dir::Send);
                     return Poll::Ready(Ok(()));
                 }

@@ -1,6 +1,7 @@
 //! Async sockets for [tokio](https://tokio.rs) (feature `tokio`, Unix).
 //!
-//! [`AsyncSocket`] wraps a [`Socket`](crate::Socket): [`recv`](AsyncSocket::recv),
+//! [`AsyncSocket`] wraps a [`Socket`](crate::Socket):
+//! [`recv`](AsyncSocket::recv),
 //! [`recv_multipart`](AsyncSocket::recv_multipart),
 //! [`send`](AsyncSocket::send) and
 //! [`send_multipart`](AsyncSocket::send_multipart) are `async`, and the
@@ -12,29 +13,38 @@
 //!
 //! Sending and receiving never block the runtime: each call tries the
 //! operation without waiting (`ZMQ_DONTWAIT`) and, when libzmq says it
-//! would block, parks the task until the socket's state changes. Setting
-//! up does block, briefly, as it does for a [`Socket`](crate::Socket): `bind`, `connect`,
-//! options (reach them through [`get_ref`](AsyncSocket::get_ref)) are
-//! plain calls that return at once. Dropping an `AsyncSocket` closes the
-//! socket with its linger (set [`Socket::set_linger`](crate::Socket::set_linger) to bound it), and
-//! terminating a [`Context`](crate::Context) waits for every socket of it
-//! to be closed: do neither from inside a task if they may wait. The
-//! blocking methods of the socket stay reachable through
-//! [`get_ref`](AsyncSocket::get_ref), and would block the runtime's
-//! thread: use the async ones.
+//! would block, parks the task until the socket's state changes.
+//!
+//! Everything else is a plain call, as on a [`Socket`](crate::Socket):
+//! `bind`, `connect` and the options (through
+//! [`get_ref`](AsyncSocket::get_ref)) return at once. Dropping an
+//! `AsyncSocket` closes the socket, and terminating a
+//! [`Context`](crate::Context) waits until its sockets are closed and
+//! their linger has passed: with a linger of zero
+//! ([`Socket::set_linger`](crate::Socket::set_linger)) neither waits.
+//! The socket's own blocking send and receive methods stay reachable
+//! through [`get_ref`](AsyncSocket::get_ref), and would block the
+//! runtime's thread: use the async ones.
 //!
 //! # Tasks
 //!
-//! An `AsyncSocket` is `Send` but not `Sync`, like a [`Socket`](crate::Socket), and so are
-//! the futures of its methods: a socket moves into a task with
-//! `tokio::spawn` when its context lives for `'static`, which
-//! [`Context::global`](crate::Context::global) (or a leaked `Box<Context>`)
-//! does. The methods take `&mut self`, so one task uses a socket at a
-//! time; a task that both sends and receives on one socket (a DEALER, say)
-//! alternates the calls or drives the socket as a `Stream` and a `Sink`
-//! (two halves split from it may even live in two tasks: each direction
-//! keeps its own waker). Any runtime works, multi-thread or current-thread,
-//! provided its I/O driver is enabled (`enable_io`, or `enable_all`).
+//! An `AsyncSocket` is `Send` but not `Sync`, like a
+//! [`Socket`](crate::Socket), and the futures of its methods are `Send`
+//! too (given `Send` arguments). A socket moves into a task with
+//! `tokio::spawn` when its context lives for `'static`, as
+//! [`Context::global`](crate::Context::global) (or a leaked
+//! `Box<Context>`) does; with a shorter-lived context, use it from
+//! `Runtime::block_on` or a scoped set of futures (`tokio::join!`).
+//!
+//! The methods take `&mut self`, so one task uses a socket at a time: a
+//! task that both sends and receives on one socket (a DEALER, say)
+//! alternates the calls. To send and receive from two tasks at once,
+//! split the socket as a `Stream` and a `Sink` (for example with
+//! `futures::StreamExt::split`): both directions may then wait together,
+//! and each is woken.
+//!
+//! Any runtime works, multi-thread or current-thread, provided its I/O
+//! driver is on (`enable_io`, or `enable_all`).
 //!
 //! # Readiness: how no wake-up is missed
 //!
@@ -47,52 +57,56 @@
 //!
 //! - an operation is always tried first; the task waits only after libzmq
 //!   said "would block", never because the descriptor is quiet;
-//! - after a wake-up the socket's `ZMQ_EVENTS` says whether the wanted
+//! - after a wake-up, the socket's `ZMQ_EVENTS` says whether the wanted
 //!   direction is ready; the readiness that tokio caches for the
 //!   descriptor is cleared only after `ZMQ_EVENTS` said "not ready", and
-//!   `ZMQ_EVENTS` is read once more after clearing, because the edge may
-//!   have fired in between;
-//! - a successful send or receive may have consumed the edge that a task
+//!   `ZMQ_EVENTS` is read once more after clearing, so that the task
+//!   sleeps only on a state libzmq reported after the clear;
+//! - a successful send or receive may have consumed the signal that a task
 //!   waiting in the other direction needed: after each one, if the other
-//!   direction has a waiting task, `ZMQ_EVENTS` is read and that task woken
-//!   when its direction is ready;
-//! - one waker registration serves both directions: a wake-up wakes the
-//!   task waiting to receive and the one waiting to send, and each checks
-//!   for itself.
+//!   direction has a waiting task, `ZMQ_EVENTS` is read and that task is
+//!   woken when its direction is ready;
+//! - one registration with tokio serves both directions: a signal wakes
+//!   the task waiting to receive and the one waiting to send, and each
+//!   checks for itself.
 //!
 //! # Cancellation
 //!
 //! Dropping a future of this module (a `tokio::select!` branch that lost,
-//! a timeout) loses nothing:
+//! a timeout) loses no message:
 //!
-//! - [`recv`](AsyncSocket::recv), [`recv_string`](AsyncSocket::recv_string),
-//!   [`recv_multipart`](AsyncSocket::recv_multipart) and the `Stream` take a
-//!   message out of libzmq only in the poll that returns it, so a dropped
-//!   future leaves every message queued for the next receive. A multipart
-//!   message is taken whole in one poll (libzmq delivers its parts
-//!   together); should it ever be cut short, the parts already taken stay in
-//!   the `AsyncSocket` and the next receive continues with them.
+//! - [`recv`](AsyncSocket::recv),
+//!   [`recv_string`](AsyncSocket::recv_string),
+//!   [`recv_multipart`](AsyncSocket::recv_multipart) and the `Stream` take
+//!   a message out of libzmq only in the poll that returns it, so a
+//!   dropped future leaves every message queued for the next receive. A
+//!   multipart message is taken whole in one poll (libzmq delivers its
+//!   parts together); should it ever be cut short by an error, the parts
+//!   already taken stay in the `AsyncSocket` and the next receive
+//!   continues with them.
 //! - [`send`](AsyncSocket::send) and
 //!   [`send_multipart`](AsyncSocket::send_multipart) hand a message to
-//!   libzmq only in the poll that completes: a future dropped before it
-//!   completed handed nothing to libzmq, and the message it held is
-//!   dropped unsent. A multipart message goes in whole within one poll, so
-//!   it is never half-sent; should libzmq ever refuse a later part after
-//!   taking the first, the `AsyncSocket` keeps the rest and sends it before
-//!   anything else, even if the future is dropped, so the peer still gets
-//!   the whole message.
-//! - The `Sink` owns an item from `start_send` on: it is sent at once when
-//!   the socket is ready (which `poll_ready` waits for), else kept (one
-//!   message at most) and sent by the next `poll_flush`, `poll_ready` or
-//!   send.
+//!   libzmq only in the poll that completes them: a future dropped before
+//!   it completed handed nothing to libzmq, and the message it held is
+//!   dropped unsent. A multipart message goes to libzmq whole within one
+//!   poll, so it is never half-sent. (libzmq checks its high-water mark
+//!   on a message's first part only; should it ever refuse a later part,
+//!   the future completes and the `AsyncSocket` keeps the rest, which
+//!   goes before the socket's next message or at the `Sink`'s next flush.)
+//! - The `Sink` owns an item from `start_send` on: it goes to libzmq at
+//!   once if libzmq takes it, else the sink holds it (one message at most)
+//!   until `poll_ready`, `poll_flush` or `poll_close` (or a plain send)
+//!   gets it through. An `AsyncSocket` dropped while it holds a message
+//!   drops it: flush the sink first.
 //!
 //! # Windows
 //!
 //! tokio has no `AsyncFd` on Windows, and libzmq's `ZMQ_FD` there is a
 //! socket that tokio cannot register, so this module is Unix only: on
-//! Windows it is empty. There, run blocking [`Socket`](crate::Socket)s on their own
-//! threads (or in `tokio::task::spawn_blocking`) and talk to them through
-//! channels, or poll them with [`poll`](crate::poll) and a timeout.
+//! Windows it is empty. There, run blocking [`Socket`](crate::Socket)s on
+//! threads of their own (or in `tokio::task::spawn_blocking`) and talk to
+//! them through channels, or poll them with [`poll`](crate::poll) and a
+//! timeout.
 
 #[cfg(unix)]
 mod io;
