@@ -288,3 +288,31 @@ fn an_empty_multipart_message_is_refused() {
         drop(pull);
     });
 }
+
+#[test]
+fn a_sink_item_that_meets_a_full_queue_is_held_and_goes_first() {
+    run("held sink item", async {
+        // A PUSH with no peer: libzmq takes nothing.
+        let push = socket(SocketType::Push, 10);
+        let ep = common::inproc("async-cancel-sink");
+        push.bind(&ep).expect("bind");
+        let mut push = AsyncSocket::new(push).expect("async socket");
+        // `feed` completes: the sink holds the message...
+        push.feed(vec![Message::from("held"), Message::from("whole")])
+            .await
+            .expect("feed");
+        // ...and cannot get it through yet.
+        let res = tokio::time::timeout(Duration::from_millis(20), push.flush()).await;
+        assert!(res.is_err(), "a flush with no peer completed");
+
+        let pull = socket(SocketType::Pull, 10);
+        pull.connect(&ep).expect("connect");
+        let mut pull = AsyncSocket::new(pull).expect("async socket");
+        // A plain send waits for the held message to go first.
+        push.send("after").await.expect("send");
+        let got = pull.recv_multipart().await.expect("recv");
+        assert_eq!(common::bytes(&got), [&b"held"[..], &b"whole"[..]]);
+        assert_eq!(pull.recv_string().await.expect("recv"), "after");
+        push.flush().await.expect("flush");
+    });
+}
