@@ -41,6 +41,15 @@
 //!   from owned buffers without copying.
 //! - [`Error`] carries libzmq's errno and text, and an [`ErrorKind`] to
 //!   branch on; it converts into [`std::io::Error`].
+//! - [`poll`] and [`Poller`] wait on several sockets (and plain file
+//!   descriptors); [`proxy`], [`SteerableProxy`] and [`ThreadedProxy`]
+//!   forward between sockets; [`Socket::monitor`] reports connection
+//!   events.
+//! - [`auth`] secures sockets: PLAIN and CURVE set up in one call, a ZAP
+//!   authenticator with per-domain policies, CURVE keys ([`CurveKeyPair`])
+//!   and certificate files; [`z85`] is libzmq's text encoding.
+//! - With the `tokio` feature (Unix), `zmq4::tokio::AsyncSocket` makes
+//!   sends and receives `async`, and a socket a `Stream` and a `Sink`.
 //! - [`version`], [`has`] and [`capabilities`] describe the linked libzmq;
 //!   [`sys`] is the raw C API for what the safe layer does not cover.
 //!
@@ -71,6 +80,8 @@ mod poll;
 mod proxy;
 mod socket;
 pub mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod z85;
 
 pub use capability::{capabilities, has, Capability};

@@ -1,0 +1,291 @@
+//! The async operations: receive a frame, a string, a multipart message;
+//! send a frame, a multipart message. Each is a poll function that tries
+//! the operation with `DONTWAIT` and parks on `poll_wait`, wrapped in an
+//! `async fn`.
+//!
+//! Each operation takes a unit of the task's tokio budget (as tokio's own
+//! sockets do), so a task that always finds messages waiting still lets
+//! the other tasks of its thread run.
+
+use std::future::poll_fn;
+use std::task::{ready, Context, Poll};
+
+use ::tokio::task::coop;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::flags::{RecvFlags, SendFlags};
+use crate::message::Message;
+use crate::socket::{MultipartSendError, SendError};
+
+use super::imp::Dir;
+use super::AsyncSocket;
+
+impl AsyncSocket<'_> {
+    /// Receives one message frame.
+    ///
+    /// Cancel-safe: the frame is taken out of libzmq only in the poll that
+    /// returns it, so dropping the future (a `tokio::select!` branch that
+    /// lost) leaves it queued for the next receive. [`Message::more`] tells
+    /// whether more parts of the same message follow; to receive whole
+    /// multipart messages, use [`recv_multipart`](AsyncSocket::recv_multipart).
+    #[doc(alias = "zmq_msg_recv")]
+    pub async fn recv(&mut self) -> Result<Message> {
+        let mut msg = Message::new();
+        poll_fn(|cx| self.poll_recv_into(cx, &mut msg)).await?;
+        Ok(msg)
+    }
+
+    /// Receives one message frame as a `String`. Bytes that are not UTF-8
+    /// are an error of kind [`ErrorKind::InvalidUtf8`] that keeps them
+    /// ([`Error::into_bytes`]). Cancel-safe, as [`recv`](AsyncSocket::recv).
+    #[doc(alias = "zmq_msg_recv")]
+    pub async fn recv_string(&mut self) -> Result<String> {
+        let msg = self.recv().await?;
+        String::from_utf8(msg.to_vec()).map_err(Error::invalid_utf8)
+    }
+
+    /// Receives a whole multipart message: every part up to the one
+    /// without the "more" flag.
+    ///
+    /// Cancel-safe: libzmq delivers the parts of a message together, and
+    /// they are all taken in the poll that returns them; a dropped future
+    /// leaves the message queued. (Should a message ever be cut short by an
+    /// error after its first part, the parts taken stay in the socket and
+    /// the next receive continues with them.)
+    #[doc(alias = "zmq_msg_recv")]
+    pub async fn recv_multipart(&mut self) -> Result<Vec<Message>> {
+        poll_fn(|cx| self.poll_recv_multipart(cx)).await
+    }
+
+    /// Sends one message frame: a [`Message`], or anything that turns into
+    /// one (owned buffers move in without copying; `&str` and `&[u8]` are
+    /// copied).
+    ///
+    /// Cancel-safe: the message reaches libzmq only in the poll that
+    /// completes the future. A future dropped before it completed handed
+    /// nothing to libzmq, and the message is dropped unsent. A send that
+    /// fails (a ROUTER's unknown peer, a terminated context) hands the
+    /// message back in the [`SendError`]. A message the socket still holds
+    /// from its `Sink` side goes first.
+    #[doc(alias = "zmq_msg_send")]
+    pub async fn send(&mut self, msg: impl Into<Message>) -> Result<(), SendError> {
+        let mut slot = Some(msg.into());
+        poll_fn(|cx| self.poll_send_msg(cx, &mut slot)).await
+    }
+
+    /// Sends a multipart message, every part but the last with `SNDMORE`.
+    /// Parts are anything that turns into a [`Message`], as for
+    /// [`Socket::send_multipart`](crate::Socket::send_multipart).
+    ///
+    /// Never half-sent: the whole message goes to libzmq within one poll,
+    /// the one that completes the future, once the socket can take it. A
+    /// future dropped before it completed handed nothing to libzmq. A send
+    /// that fails hands the unsent parts back in the
+    /// [`MultipartSendError`]; an empty `parts` is refused with
+    /// [`ErrorKind::InvalidArgument`]. (Should libzmq ever refuse a later
+    /// part as "would block" after taking the first, the socket keeps the
+    /// rest, the future completes, and the rest goes before anything else
+    /// the socket sends, or at the `Sink`'s next flush.)
+    #[doc(alias = "zmq_msg_send")]
+    pub async fn send_multipart<I>(&mut self, parts: I) -> Result<(), MultipartSendError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Message>,
+    {
+        let mut slot = Some(parts.into_iter().map(Into::into).collect::<Vec<_>>());
+        poll_fn(|cx| self.poll_send_parts(cx, &mut slot)).await
+    }
+
+    pub(super) fn poll_recv_into(
+        &mut self,
+        cx: &mut Context<'_>,
+        msg: &mut Message,
+    ) -> Poll<Result<()>> {
+        if let Some(part) = self.partial.pop_front() {
+            *msg = part;
+            return Poll::Ready(Ok(()));
+        }
+        let coop = ready!(coop::poll_proceed(cx));
+        loop {
+            match self.socket.recv(msg, RecvFlags::DONTWAIT) {
+                Ok(()) => {
+                    coop.made_progress();
+                    self.done(Dir::Recv);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(err) if err.kind() == ErrorKind::WouldBlock => {}
+                Err(err) => {
+                    self.done(Dir::Recv);
+                    return Poll::Ready(Err(err));
+                }
+            }
+            ready!(self.poll_wait(cx, Dir::Recv))?;
+        }
+    }
+
+    pub(super) fn poll_recv_multipart(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Vec<Message>>> {
+        let coop = ready!(coop::poll_proceed(cx));
+        let mut parts: Vec<Message> = self.partial.drain(..).collect();
+        loop {
+            let mut msg = Message::new();
+            match self.socket.recv(&mut msg, RecvFlags::DONTWAIT) {
+                Ok(()) => {
+                    let more = msg.more();
+                    parts.push(msg);
+                    if !more {
+                        coop.made_progress();
+                        self.done(Dir::Recv);
+                        return Poll::Ready(Ok(parts));
+                    }
+                    continue;
+                }
+                Err(err) if err.kind() == ErrorKind::WouldBlock => {}
+                Err(err) => {
+                    self.partial.extend(parts);
+                    self.done(Dir::Recv);
+                    return Poll::Ready(Err(err));
+                }
+            }
+            // Parts taken so far belong to the socket while the task waits.
+            self.partial.extend(parts.drain(..));
+            ready!(self.poll_wait(cx, Dir::Recv))?;
+            parts.extend(self.partial.drain(..));
+        }
+    }
+
+    fn poll_send_msg(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<Message>,
+    ) -> Poll<Result<(), SendError>> {
+        if !self.out.is_empty() && self.poll_flush_out_for_send(cx).is_pending() {
+            return Poll::Pending;
+        }
+        let coop = ready!(coop::poll_proceed(cx));
+        loop {
+            let msg = slot.take().unwrap_or_default();
+            match self.socket.send_msg(msg, SendFlags::DONTWAIT) {
+                Ok(()) => {
+                    coop.made_progress();
+                    self.done(Dir::Send);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                    *slot = Some(err.into_message());
+                }
+                Err(err) => {
+                    self.done(Dir::Send);
+                    return Poll::Ready(Err(err));
+                }
+            }
+            match self.poll_wait(cx, Dir::Send) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(())) => {}
+                // Waiting failed (the context was terminated, say): one more
+                // attempt reports the socket's own error with the message.
+                Poll::Ready(Err(_)) => {
+                    let msg = slot.take().unwrap_or_default();
+                    let res = self.socket.send_msg(msg, SendFlags::DONTWAIT);
+                    self.done(Dir::Send);
+                    return Poll::Ready(res);
+                }
+            }
+        }
+    }
+
+    fn poll_send_parts(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<Vec<Message>>,
+    ) -> Poll<Result<(), MultipartSendError>> {
+        if !self.out.is_empty() && self.poll_flush_out_for_send(cx).is_pending() {
+            return Poll::Pending;
+        }
+        let coop = ready!(coop::poll_proceed(cx));
+        loop {
+            let parts = slot.take().unwrap_or_default();
+            match self.socket.send_multipart(parts, SendFlags::DONTWAIT) {
+                Ok(()) => {
+                    coop.made_progress();
+                    self.done(Dir::Send);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(err) if err.kind() == ErrorKind::WouldBlock && err.sent() == 0 => {
+                    *slot = Some(err.into_unsent());
+                }
+                Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                    // The first part is in libzmq: the rest belongs to the
+                    // socket now, which sends it before anything else.
+                    self.out = err.into_unsent().into();
+                    self.out_started = true;
+                    if let Poll::Ready(Err(e)) = self.poll_flush_out(cx) {
+                        self.out_error = Some(e);
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                Err(err) => {
+                    self.done(Dir::Send);
+                    return Poll::Ready(Err(err));
+                }
+            }
+            match self.poll_wait(cx, Dir::Send) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(_)) => {
+                    let parts = slot.take().unwrap_or_default();
+                    let res = self.socket.send_multipart(parts, SendFlags::DONTWAIT);
+                    self.done(Dir::Send);
+                    return Poll::Ready(res);
+                }
+            }
+        }
+    }
+
+    /// Sends what the socket holds before a plain send's own message. An
+    /// error there belongs to the `Sink`'s message: it is kept for the
+    /// next `Sink` call, and the plain send goes on.
+    fn poll_flush_out_for_send(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if let Err(err) = ready!(self.poll_flush_out(cx)) {
+            self.out_error = Some(err);
+        }
+        Poll::Ready(())
+    }
+
+    /// Sends the message the socket holds (`out`), if any.
+    ///
+    /// On an error other than "would block" the message is dropped, even a
+    /// started one: the only error libzmq reports between the parts of a
+    /// message is a terminated context, after which the socket sends
+    /// nothing more.
+    pub(super) fn poll_flush_out(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        while !self.out.is_empty() {
+            let parts: Vec<Message> = self.out.drain(..).collect();
+            match self.socket.send_multipart(parts, SendFlags::DONTWAIT) {
+                Ok(()) => {
+                    self.out_started = false;
+                    self.done(Dir::Send);
+                }
+                Err(err) => {
+                    let (error, sent, unsent) = err.into_parts();
+                    if error.kind() != ErrorKind::WouldBlock {
+                        self.out_started = false;
+                        self.done(Dir::Send);
+                        return Poll::Ready(Err(error));
+                    }
+                    self.out_started |= sent > 0;
+                    self.out.extend(unsent);
+                    if let Err(error) = ready!(self.poll_wait(cx, Dir::Send)) {
+                        self.out.clear();
+                        self.out_started = false;
+                        self.done(Dir::Send);
+                        return Poll::Ready(Err(error));
+                    }
+                }
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+}

@@ -1,0 +1,356 @@
+//! The traps of libzmq's edge-triggered `ZMQ_FD` for an async socket:
+//! messages queued before the first poll, bursts through small high-water
+//! marks, send and receive on one socket, many sockets on one runtime, on
+//! both kinds of tokio runtime. Every wait is bounded: a missed wake-up
+//! fails the test instead of hanging it.
+#![cfg(all(feature = "tokio", unix))]
+
+mod common;
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use zmq4::tokio::AsyncSocket;
+use zmq4::{Context, Message, SendFlags, Socket, SocketType};
+
+/// How long one scenario may take before it counts as a missed wake-up.
+/// Generous: the suite also runs under valgrind.
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// Messages in a burst: `ZMQ4_ASYNC_BURST` if set, else 100 000, or 1 000
+/// under valgrind (which runs one thread at a time, and makes every
+/// wake-up between threads slow).
+fn burst() -> u32 {
+    std::env::var("ZMQ4_ASYNC_BURST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if under_valgrind() { 1_000 } else { 100_000 })
+}
+
+/// valgrind preloads its own libraries into the program it checks.
+fn under_valgrind() -> bool {
+    std::env::var("LD_PRELOAD").is_ok_and(|p| p.contains("vgpreload"))
+}
+
+/// Runs `make()`'s future on a multi-thread and then on a current-thread
+/// runtime, each bounded by [`LIMIT`].
+fn on_both_runtimes<F, Fut>(what: &str, make: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("multi-thread runtime");
+    let current = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("current-thread runtime");
+    for (name, rt) in [("multi-thread", multi), ("current-thread", current)] {
+        rt.block_on(async {
+            tokio::time::timeout(LIMIT, make())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("{what} on the {name} runtime: timed out (a missed wake-up?)")
+                });
+        });
+    }
+}
+
+/// A socket of the process-wide context (which lives for `'static`, so
+/// sockets move into spawned tasks), with linger 0 and high-water marks.
+fn socket(kind: SocketType, hwm: i32) -> Socket<'static> {
+    let s = Context::global().socket(kind).expect("socket");
+    s.set_linger(Some(Duration::ZERO)).expect("linger");
+    s.set_sndhwm(hwm).expect("sndhwm");
+    s.set_rcvhwm(hwm).expect("rcvhwm");
+    s
+}
+
+fn seq(i: u32) -> Message {
+    Message::from(i.to_le_bytes().to_vec())
+}
+
+fn seq_of(msg: &[u8]) -> u32 {
+    u32::from_le_bytes(msg.try_into().expect("a 4-byte sequence number"))
+}
+
+/// A bound socket's endpoint: inproc under a unique name, or tcp on a free
+/// port.
+fn bind(s: &Socket<'_>, transport: &str) -> String {
+    match transport {
+        "inproc" => {
+            let ep = common::inproc("async-edges");
+            s.bind(&ep).expect("bind");
+            ep
+        }
+        _ => {
+            s.bind("tcp://127.0.0.1:*").expect("bind");
+            s.last_endpoint().expect("last_endpoint")
+        }
+    }
+}
+
+#[test]
+fn messages_queued_before_the_first_poll_are_all_received() {
+    on_both_runtimes("queued before the first poll", || async {
+        let pull = socket(SocketType::Pull, 1000);
+        let ep = bind(&pull, "inproc");
+        let push = socket(SocketType::Push, 1000);
+        push.connect(&ep).expect("connect");
+        // Queued before the async socket exists: the edge that announced
+        // them is long gone.
+        for i in 0..5 {
+            push.send(i.to_string(), SendFlags::empty()).expect("send");
+        }
+        let mut pull = AsyncSocket::new(pull).expect("async socket");
+        // And more after it was registered but before it is first polled.
+        for i in 5..10 {
+            push.send(i.to_string(), SendFlags::empty()).expect("send");
+        }
+        for i in 0..10 {
+            assert_eq!(pull.recv_string().await.expect("recv"), i.to_string());
+        }
+        // A message sent while the task waits still wakes it.
+        let waiter = tokio::spawn(async move { pull.recv_string().await.expect("recv") });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        push.send("late", SendFlags::empty()).expect("send");
+        assert_eq!(waiter.await.expect("join"), "late");
+    });
+}
+
+#[test]
+fn a_multipart_message_queued_before_the_first_poll_arrives_whole() {
+    on_both_runtimes("multipart queued before the first poll", || async {
+        let pull = socket(SocketType::Pull, 1000);
+        let ep = bind(&pull, "inproc");
+        let push = socket(SocketType::Push, 1000);
+        push.connect(&ep).expect("connect");
+        push.send_multipart(["a", "b", "c"], SendFlags::empty())
+            .expect("send");
+        push.send_multipart(["d"], SendFlags::empty())
+            .expect("send");
+        let mut pull = AsyncSocket::new(pull).expect("async socket");
+        let got = pull.recv_multipart().await.expect("recv");
+        assert_eq!(common::bytes(&got), [b"a", b"b", b"c"]);
+        let got = pull.next().await.expect("an item").expect("recv");
+        assert_eq!(common::bytes(&got), [b"d"]);
+    });
+}
+
+/// A burst from a PUSH task to a PULL task, both async, high-water marks of
+/// 10 on both sides: the sender waits for room again and again, the
+/// receiver for messages, and every message must arrive, in order.
+async fn burst_over(transport: &'static str) {
+    let n = burst();
+    let pull = socket(SocketType::Pull, 10);
+    let ep = bind(&pull, transport);
+    let push = socket(SocketType::Push, 10);
+    push.connect(&ep).expect("connect");
+    let mut pull = AsyncSocket::new(pull).expect("async socket");
+    let mut push = AsyncSocket::new(push).expect("async socket");
+    let sender = tokio::spawn(async move {
+        for i in 0..n {
+            push.send(seq(i)).await.expect("send");
+        }
+        push
+    });
+    let receiver = tokio::spawn(async move {
+        for i in 0..n {
+            let msg = pull.recv().await.expect("recv");
+            assert_eq!(seq_of(&msg), i, "message {i} out of order");
+        }
+        pull
+    });
+    let _push = sender.await.expect("sender");
+    let mut pull = receiver.await.expect("receiver");
+    // Nothing more than was sent.
+    let extra = tokio::time::timeout(Duration::from_millis(50), pull.recv()).await;
+    assert!(extra.is_err(), "a message beyond the burst arrived");
+}
+
+#[test]
+fn a_burst_through_small_high_water_marks_over_inproc_arrives_whole_and_in_order() {
+    on_both_runtimes("inproc burst", || burst_over("inproc"));
+}
+
+#[test]
+fn a_burst_through_small_high_water_marks_over_tcp_arrives_whole_and_in_order() {
+    on_both_runtimes("tcp burst", || burst_over("tcp"));
+}
+
+#[test]
+fn a_multipart_burst_through_the_sink_and_stream_arrives_whole() {
+    on_both_runtimes("multipart burst", || async {
+        let n = burst() / 10;
+        let pull = socket(SocketType::Pull, 5);
+        let ep = bind(&pull, "inproc");
+        let push = socket(SocketType::Push, 5);
+        push.connect(&ep).expect("connect");
+        let mut pull = AsyncSocket::new(pull).expect("async socket");
+        let mut push = AsyncSocket::new(push).expect("async socket");
+        let sender = tokio::spawn(async move {
+            for i in 0..n {
+                push.feed(vec![seq(i), Message::from("middle"), seq(i)])
+                    .await
+                    .expect("feed");
+            }
+            push.flush().await.expect("flush");
+        });
+        for i in 0..n {
+            let parts = pull.next().await.expect("an item").expect("recv");
+            assert_eq!(parts.len(), 3, "message {i} is not whole");
+            assert_eq!(seq_of(&parts[0]), i);
+            assert_eq!(&parts[1][..], b"middle");
+            assert_eq!(seq_of(&parts[2]), i);
+        }
+        sender.await.expect("sender");
+    });
+}
+
+/// One DEALER task alternates sends and receives against a ROUTER echo
+/// task, keeping up to `window` requests in flight, with high-water marks
+/// of 4: each direction's wait may be ended by the other's operation.
+async fn dealer_interleaved(transport: &'static str) {
+    let n = burst() / 10;
+    // Fewer requests in flight than the queues hold both ways, even as
+    // libzmq counts them (it learns of room only every few messages):
+    // otherwise both ends would wait to send, as blocking code would.
+    let window = 4;
+    let router = socket(SocketType::Router, 4);
+    // A full queue makes a ROUTER drop the message, unless it is mandatory
+    // to deliver: then the send waits.
+    router.set_router_mandatory(true).expect("router_mandatory");
+    let ep = bind(&router, transport);
+    let dealer = socket(SocketType::Dealer, 4);
+    dealer.connect(&ep).expect("connect");
+    let mut router = AsyncSocket::new(router).expect("async socket");
+    let mut dealer = AsyncSocket::new(dealer).expect("async socket");
+    let echo = tokio::spawn(async move {
+        for _ in 0..n {
+            let parts = router.recv_multipart().await.expect("router recv");
+            router.send_multipart(parts).await.expect("router send");
+        }
+        router
+    });
+    let mut next_reply = 0;
+    for i in 0..n {
+        dealer.send(seq(i)).await.expect("dealer send");
+        if i + 1 >= window {
+            let reply = dealer.recv().await.expect("dealer recv");
+            assert_eq!(seq_of(&reply), next_reply);
+            next_reply += 1;
+        }
+    }
+    while next_reply < n {
+        let reply = dealer.recv().await.expect("dealer recv");
+        assert_eq!(seq_of(&reply), next_reply);
+        next_reply += 1;
+    }
+    echo.await.expect("echo");
+}
+
+#[test]
+fn send_and_receive_interleaved_on_one_dealer() {
+    on_both_runtimes("interleaved dealer (inproc)", || {
+        dealer_interleaved("inproc")
+    });
+    on_both_runtimes("interleaved dealer (tcp)", || dealer_interleaved("tcp"));
+}
+
+#[test]
+fn a_dealer_split_into_sink_and_stream_halves_in_two_tasks() {
+    // Both directions wait at once, in two tasks: each must be woken,
+    // whichever operation consumed the descriptor's edge.
+    // A full burst: the edge a recv consumes under a waiting send is a
+    // narrow race, met only over many round trips.
+    on_both_runtimes("split dealer", || async {
+        let n = burst();
+        let router = socket(SocketType::Router, 4);
+        router.set_router_mandatory(true).expect("router_mandatory");
+        let ep = bind(&router, "inproc");
+        let dealer = socket(SocketType::Dealer, 4);
+        dealer.connect(&ep).expect("connect");
+        let mut router = AsyncSocket::new(router).expect("async socket");
+        let dealer = AsyncSocket::new(dealer).expect("async socket");
+        let echo = tokio::spawn(async move {
+            for _ in 0..n {
+                let parts = router.recv_multipart().await.expect("router recv");
+                router.send_multipart(parts).await.expect("router send");
+            }
+        });
+        let (mut sink, mut stream) = dealer.split();
+        let sender = tokio::spawn(async move {
+            for i in 0..n {
+                sink.send(vec![seq(i)]).await.expect("sink send");
+            }
+        });
+        for i in 0..n {
+            let parts = stream.next().await.expect("an item").expect("recv");
+            assert_eq!(seq_of(&parts[0]), i);
+        }
+        sender.await.expect("sender");
+        echo.await.expect("echo");
+    });
+}
+
+#[test]
+fn many_sockets_on_one_runtime() {
+    on_both_runtimes("many sockets", || async {
+        let pairs = 32;
+        let rounds = 200;
+        let mut tasks = Vec::new();
+        for _ in 0..pairs {
+            let a = socket(SocketType::Pair, 2);
+            let ep = bind(&a, "inproc");
+            let b = socket(SocketType::Pair, 2);
+            b.connect(&ep).expect("connect");
+            let mut a = AsyncSocket::new(a).expect("async socket");
+            let mut b = AsyncSocket::new(b).expect("async socket");
+            tasks.push(tokio::spawn(async move {
+                for i in 0..rounds {
+                    a.send(seq(i)).await.expect("send");
+                }
+                a
+            }));
+            tasks.push(tokio::spawn(async move {
+                for i in 0..rounds {
+                    assert_eq!(seq_of(&b.recv().await.expect("recv")), i);
+                }
+                b
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task");
+        }
+    });
+}
+
+#[test]
+fn ping_pong_between_tasks_never_stalls() {
+    // Every round trip parks both tasks: one missed wake-up and the
+    // exchange stops, which the time limit turns into a failure.
+    on_both_runtimes("ping-pong", || async {
+        let rounds = burst() / 10;
+        let rep = socket(SocketType::Rep, 1);
+        let ep = bind(&rep, "inproc");
+        let req = socket(SocketType::Req, 1);
+        req.connect(&ep).expect("connect");
+        let mut rep = AsyncSocket::new(rep).expect("async socket");
+        let mut req = AsyncSocket::new(req).expect("async socket");
+        let server = tokio::spawn(async move {
+            for _ in 0..rounds {
+                let msg = rep.recv().await.expect("rep recv");
+                rep.send(msg).await.expect("rep send");
+            }
+        });
+        for i in 0..rounds {
+            req.send(seq(i)).await.expect("req send");
+            assert_eq!(seq_of(&req.recv().await.expect("req recv")), i);
+        }
+        server.await.expect("server");
+    });
+}
