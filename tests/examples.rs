@@ -167,3 +167,22 @@ fn inproc_broker_runs_end_to_end() {
     assert_eq!(replies.len(), 6, "{out}");
     assert!(out.contains("shut down cleanly"), "{out}");
 }
+
+/// Seed 002's asyncio pair as tokio tasks: three requests answered, then
+/// the worker task cancelled and its socket closed.
+#[cfg(all(feature = "tokio", unix))]
+#[test]
+fn async_inproc_answers_three_requests_then_cancels_the_worker() {
+    let out = run("async_inproc", &[]);
+    let replies: Vec<_> = out
+        .lines()
+        .filter(|l| l.starts_with("REQ client: got reply"))
+        .collect();
+    assert_eq!(
+        replies,
+        [1, 2, 3].map(|i| format!("REQ client: got reply 'worker handled 'request {i}''")),
+        "{out}"
+    );
+    assert!(out.contains("main: worker cancelled"), "{out}");
+    assert!(out.contains("REP worker: socket closed"), "{out}");
+}

@@ -79,6 +79,7 @@ fn ensure_built(name: &str) {
             (cfg!(feature = "vendored"), "vendored"),
             (cfg!(feature = "draft"), "draft"),
             (cfg!(feature = "bindgen"), "bindgen"),
+            (cfg!(feature = "tokio"), "tokio"),
         ] {
             if on {
                 features.push(feature);
