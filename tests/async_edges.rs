@@ -8,11 +8,15 @@
 mod common;
 
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Poll, Wake, Waker};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use zmq4::tokio::AsyncSocket;
-use zmq4::{Context, Message, SendFlags, Socket, SocketType};
+use zmq4::{Context, Message, RecvFlags, SendFlags, Socket, SocketType};
 
 /// How long one scenario may take before it counts as a missed wake-up.
 /// Generous: the suite also runs under valgrind.
@@ -352,5 +356,130 @@ fn ping_pong_between_tasks_never_stalls() {
             assert_eq!(seq_of(&req.recv().await.expect("req recv")), i);
         }
         server.await.expect("server");
+    });
+}
+
+/// A waker that records that it was woken.
+#[derive(Default)]
+struct Flag(AtomicBool);
+
+impl Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Whether `flag` is woken within 5 s, the runtime running meanwhile
+/// (its I/O driver reads the descriptor's edges only then).
+async fn woken(flag: &Flag) -> bool {
+    for _ in 0..500 {
+        if flag.0.load(Ordering::SeqCst) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    flag.0.load(Ordering::SeqCst)
+}
+
+/// A DEALER whose sink holds a message it cannot send (the queue to its
+/// peer is full), its sink side parked with `send_flag`; and the peer.
+/// On a current-thread runtime, so that tokio's I/O driver sees the
+/// descriptor only when the test yields.
+async fn dealer_with_a_parked_sink(
+    send_flag: &Arc<Flag>,
+) -> (AsyncSocket<'static>, Socket<'static>) {
+    let peer = socket(SocketType::Dealer, 2);
+    let ep = bind(&peer, "inproc");
+    let dealer = socket(SocketType::Dealer, 2);
+    dealer.connect(&ep).expect("connect");
+    let mut dealer = AsyncSocket::new(dealer).expect("async socket");
+    // Let the driver take the edges of the connection.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let send_waker = Waker::from(send_flag.clone());
+    let mut cx = std::task::Context::from_waker(&send_waker);
+    for i in 0.. {
+        assert!(i < 1000, "the queue never filled");
+        match Pin::new(&mut dealer).poll_ready(&mut cx) {
+            Poll::Ready(Ok(())) => Pin::new(&mut dealer)
+                .start_send(vec![seq(i)])
+                .expect("start_send"),
+            Poll::Ready(Err(err)) => panic!("poll_ready: {err}"),
+            Poll::Pending => break,
+        }
+    }
+    (dealer, peer)
+}
+
+#[test]
+fn a_receive_that_consumes_the_edge_a_parked_send_needs_wakes_it() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let send_flag = Arc::new(Flag::default());
+        let (mut dealer, peer) = dealer_with_a_parked_sink(&send_flag).await;
+        // The peer takes the queued messages: libzmq tells the dealer its
+        // queue has room, a command that raises an edge on its ZMQ_FD.
+        let mut taken = 0;
+        while peer.recv_msg(RecvFlags::DONTWAIT).is_ok() {
+            taken += 1;
+        }
+        assert!(taken > 0, "the peer received nothing");
+        // Before tokio's driver runs, the stream side tries to receive:
+        // nothing came, but the attempt processes the dealer's commands,
+        // and with them the edge.
+        let recv_waker = Waker::from(Arc::new(Flag::default()));
+        let mut cx = std::task::Context::from_waker(&recv_waker);
+        assert!(Pin::new(&mut dealer).poll_next(&mut cx).is_pending());
+        assert!(
+            woken(&send_flag).await,
+            "the parked sink was never woken: the receive consumed its edge"
+        );
+        tokio::time::timeout(
+            LIMIT,
+            futures_util::future::poll_fn(|cx| Pin::new(&mut dealer).poll_flush(cx)),
+        )
+        .await
+        .expect("flush timed out")
+        .expect("flush");
+    });
+}
+
+#[test]
+fn a_send_that_consumes_the_edge_a_parked_receive_needs_wakes_it() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let send_flag = Arc::new(Flag::default());
+        let (mut dealer, peer) = dealer_with_a_parked_sink(&send_flag).await;
+        let recv_flag = Arc::new(Flag::default());
+        let recv_waker = Waker::from(recv_flag.clone());
+        let mut cx = std::task::Context::from_waker(&recv_waker);
+        assert!(Pin::new(&mut dealer).poll_next(&mut cx).is_pending());
+        // A message for the dealer: a command, and an edge on its ZMQ_FD.
+        peer.send("for the stream", SendFlags::empty())
+            .expect("peer send");
+        // Before tokio's driver runs, the sink side tries again: its queue
+        // is still full, but the attempt processes the dealer's commands,
+        // and with them the edge. (libzmq's send processes commands at
+        // most once a millisecond or so: let that pass, without letting
+        // the runtime run.)
+        std::thread::sleep(Duration::from_millis(10));
+        let send_waker = Waker::from(send_flag.clone());
+        let mut cx = std::task::Context::from_waker(&send_waker);
+        assert!(Pin::new(&mut dealer).poll_ready(&mut cx).is_pending());
+        assert!(
+            woken(&recv_flag).await,
+            "the parked stream was never woken: the send consumed its edge"
+        );
+        let parts = tokio::time::timeout(LIMIT, dealer.next())
+            .await
+            .expect("recv timed out")
+            .expect("an item")
+            .expect("recv");
+        assert_eq!(&parts[0][..], b"for the stream");
     });
 }

@@ -62,10 +62,11 @@
 //!   descriptor is cleared only after `ZMQ_EVENTS` said "not ready", and
 //!   `ZMQ_EVENTS` is read once more after clearing, so that the task
 //!   sleeps only on a state libzmq reported after the clear;
-//! - a successful send or receive may have consumed the signal that a task
-//!   waiting in the other direction needed: after each one, if the other
-//!   direction has a waiting task, `ZMQ_EVENTS` is read and that task is
-//!   woken when its direction is ready;
+//! - any attempt to send or receive, successful or not, and any read of
+//!   `ZMQ_EVENTS`, may have consumed the signal that a task waiting in the
+//!   other direction needed, before tokio saw it: after each one, if the
+//!   other direction has a waiting task, `ZMQ_EVENTS` is read and that
+//!   task is woken when its direction is ready;
 //! - one registration with tokio serves both directions: a signal wakes
 //!   the task waiting to receive and the one waiting to send, and each
 //!   checks for itself.
@@ -351,16 +352,33 @@ mod imp {
             // tokio has our registration finds it.
             self.wakers.set(dir, cx.waker());
             self.waiting[dir as usize] = true;
+            let other = dir.other();
             let mut both = Context::from_waker(&self.waker);
             loop {
                 let mut guard = match self.fd.poll_read_ready(&mut both) {
-                    Poll::Pending => return Poll::Pending,
+                    Poll::Pending => {
+                        // Registered. The attempt that would block processed
+                        // the socket's commands, and may have consumed the
+                        // edge a task waiting in the other direction needs,
+                        // before tokio saw it: ask libzmq for that task.
+                        // That read may consume an edge in turn, so it
+                        // answers for `dir` too.
+                        if self.waiting[other as usize]
+                            && events_waking(&self.socket, &mut self.waiting, &self.wakers, other)?
+                                .contains(dir.event())
+                        {
+                            return Poll::Ready(Ok(()));
+                        }
+                        return Poll::Pending;
+                    }
                     Poll::Ready(Err(err)) => return Poll::Ready(Err(io_error(err))),
                     Poll::Ready(Ok(guard)) => guard,
                 };
                 // Something changed since the last clear (or tokio's
                 // readiness is stale): ask libzmq.
-                if self.socket.events()?.contains(dir.event()) {
+                if events_waking(&self.socket, &mut self.waiting, &self.wakers, other)?
+                    .contains(dir.event())
+                {
                     return Poll::Ready(Ok(()));
                 }
                 // Not ready: forget the edge. tokio clears only if no new
@@ -368,12 +386,31 @@ mod imp {
                 guard.clear_ready();
                 // ...and one may have come, and been consumed, between the
                 // read of ZMQ_EVENTS and the clear: read again.
-                if self.socket.events()?.contains(dir.event()) {
+                if events_waking(&self.socket, &mut self.waiting, &self.wakers, other)?
+                    .contains(dir.event())
+                {
                     return Poll::Ready(Ok(()));
                 }
                 // Loop: poll_read_ready registers the waker and returns
                 // Pending, unless an edge arrived meanwhile.
             }
+        }
+
+        /// Reads `ZMQ_EVENTS`, and wakes the task waiting in `other` if
+        /// that direction is ready (or the read failed: the task meets the
+        /// error itself). Reading `ZMQ_EVENTS` processes the socket's
+        /// commands, so it may consume the edge that task waits for.
+        fn events_waking(&mut self, other: Dir) -> Result<PollEvents> {
+            let events = self.socket.events();
+            if self.waiting[other as usize]
+                && events
+                    .as_ref()
+                    .map_or(true, |ev| ev.contains(other.event()))
+            {
+                self.waiting[other as usize] = false;
+                self.wakers.wake_dir(other);
+            }
+            events
         }
 
         /// An operation in `dir` completed (or failed for good). It may have
@@ -383,24 +420,40 @@ mod imp {
         #[inline]
         pub(super) fn done(&mut self, dir: Dir) {
             self.waiting[dir as usize] = false;
-            let other = dir.other();
-            if self.waiting[other as usize] {
-                self.wake_other(other);
-            }
+            self.check_other(dir);
         }
 
-        #[cold]
-        fn wake_other(&mut self, other: Dir) {
-            // An error here is the other task's to meet: wake it.
-            let ready = self
-                .socket
-                .events()
-                .map_or(true, |ev| ev.contains(other.event()));
-            if ready {
-                self.waiting[other as usize] = false;
-                self.wakers.wake_dir(other);
+        /// An attempt in `dir` was made, which processed the socket's
+        /// commands: if a task waits in the other direction, ask libzmq
+        /// for it (see [`done`](Self::done)).
+        #[inline]
+        pub(super) fn check_other(&mut self, dir: Dir) {
+            let other = dir.other();
+            if self.waiting[other as usize] {
+                // An error here is the other task's to meet: it is woken.
+                let _ = self.events_waking(other);
             }
         }
+    }
+
+    /// [`AsyncSocket::events_waking`] on borrowed fields, for the times
+    /// tokio's readiness guard holds the `AsyncFd`.
+    fn events_waking(
+        socket: &Socket<'_>,
+        waiting: &mut [bool; 2],
+        wakers: &Wakers,
+        other: Dir,
+    ) -> Result<PollEvents> {
+        let events = socket.events();
+        if waiting[other as usize]
+            && events
+                .as_ref()
+                .map_or(true, |ev| ev.contains(other.event()))
+        {
+            waiting[other as usize] = false;
+            wakers.wake_dir(other);
+        }
+        events
     }
 
     /// An I/O error from tokio's registration, as an [`Error`].

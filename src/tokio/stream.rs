@@ -70,6 +70,8 @@ impl Sink<Vec<Message>> for AsyncSocket<'_> {
                     // Held, to go at the next poll_ready / poll_flush.
                     this.out = unsent.into();
                     this.out_started = sent > 0;
+                    // The attempt may have consumed a waiting receive's edge.
+                    this.check_other(Dir::Send);
                     Ok(())
                 } else {
                     this.done(Dir::Send);
