@@ -316,3 +316,45 @@ fn a_sink_item_that_meets_a_full_queue_is_held_and_goes_first() {
         push.flush().await.expect("flush");
     });
 }
+
+#[test]
+fn a_parked_send_completes_with_terminated_and_its_message_when_the_context_is_shut_down() {
+    run("shutdown under a parked send", async {
+        let ctx = Context::new().expect("context");
+        // A PUSH with no peer: the send parks.
+        let push = ctx.socket(SocketType::Push).expect("socket");
+        push.set_linger(Some(Duration::ZERO)).expect("linger");
+        push.bind(&common::inproc("async-cancel-term-send"))
+            .expect("bind");
+        let mut push = AsyncSocket::new(push).expect("async socket");
+        let (res, ()) = tokio::join!(push.send("kept"), async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            ctx.shutdown().expect("shutdown");
+        });
+        let err = res.expect_err("sent with no peer");
+        assert_eq!(err.kind(), ErrorKind::Terminated);
+        assert_eq!(&err.into_message()[..], b"kept");
+    });
+}
+
+#[test]
+fn a_socket_whose_runtime_is_gone_reports_an_error_instead_of_hanging() {
+    let (pull, push) = pair(SocketType::Pull, SocketType::Push, 10);
+    let first = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut pull = first.block_on(async { AsyncSocket::new(pull).expect("async socket") });
+    drop(first);
+    // Polled on another runtime, the registration with the first one
+    // fails: an error, not a hang.
+    run("runtime gone", async {
+        let err = pull.recv().await.expect_err("a message out of nothing");
+        assert_eq!(err.kind(), ErrorKind::Other, "{err}");
+    });
+    // A message queued meanwhile still reaches the plain socket.
+    push.send("after", zmq4::SendFlags::empty()).expect("send");
+    let pull = pull.into_inner();
+    pull.set_rcvtimeo(Some(LIMIT)).expect("rcvtimeo");
+    assert_eq!(pull.recv_string(RecvFlags::empty()).expect("recv"), "after");
+}
