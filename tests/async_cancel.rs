@@ -358,3 +358,17 @@ fn a_socket_whose_runtime_is_gone_reports_an_error_instead_of_hanging() {
     pull.set_rcvtimeo(Some(LIMIT)).expect("rcvtimeo");
     assert_eq!(pull.recv_string(RecvFlags::empty()).expect("recv"), "after");
 }
+
+#[test]
+fn a_runtime_without_io_is_an_error_not_a_panic() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let ctx = Context::global();
+    rt.block_on(async {
+        let err = AsyncSocket::new(ctx.socket(SocketType::Pull).expect("socket"))
+            .expect_err("registered with no I/O driver");
+        assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
+    });
+}

@@ -282,16 +282,20 @@ mod imp {
         /// runtime.
         ///
         /// Must be called from inside a tokio runtime (a task, or
-        /// `Runtime::block_on`); outside one it is an error of kind
-        /// [`ErrorKind::InvalidState`]. The runtime's I/O driver must be
-        /// enabled, or tokio panics, as it does for its own sockets.
+        /// `Runtime::block_on`) whose I/O driver is enabled (`enable_io` or
+        /// `enable_all` on the runtime builder). Outside a runtime, or in
+        /// one without its I/O driver, it is an error of kind
+        /// [`ErrorKind::InvalidState`], and the socket, dropped, is closed.
+        /// (tokio reports a missing I/O driver by a panic, which this
+        /// function catches: the panic hook still prints its message, and
+        /// a program built with `panic = "abort"` aborts there.)
         ///
         /// ```
         /// use zmq4::{Context, ErrorKind, SocketType};
         /// use zmq4::tokio::AsyncSocket;
         ///
         /// let ctx = Context::new()?;
-        /// // No runtime here: refused, and the socket is not lost.
+        /// // No runtime here: refused.
         /// let err = AsyncSocket::new(ctx.socket(SocketType::Pull)?).unwrap_err();
         /// assert_eq!(err.kind(), ErrorKind::InvalidState);
         /// # Ok::<(), zmq4::Error>(())
@@ -310,8 +314,21 @@ mod imp {
             // `AsyncFd` never outlives the socket: it is dropped first (field
             // order), and `into_inner` deregisters it before handing the
             // socket out. `ZmqFd::as_raw_fd` always returns that descriptor.
-            let fd = unsafe { AsyncFd::register_with_interest(ZmqFd(fd), Interest::READABLE) }
-                .map_err(|err| io_error(err.into()))?;
+            let registered = std::panic::catch_unwind(move || unsafe {
+                AsyncFd::register_with_interest(ZmqFd(fd), Interest::READABLE)
+            });
+            let fd = match registered {
+                Ok(res) => res.map_err(|err| io_error(err.into()))?,
+                // tokio panics when the runtime has no I/O driver, before it
+                // touches anything: nothing is left half-done.
+                Err(_) => {
+                    return Err(Error::invalid(
+                        ErrorKind::InvalidState,
+                        "AsyncSocket::new needs a tokio runtime with its I/O driver \
+                         (enable_io or enable_all on the runtime builder)",
+                    ))
+                }
+            };
             let wakers = Arc::new(Wakers::default());
             Ok(AsyncSocket {
                 fd,
