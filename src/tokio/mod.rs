@@ -44,7 +44,13 @@
 //! and each is woken.
 //!
 //! Any runtime works, multi-thread or current-thread, provided its I/O
-//! driver is on (`enable_io`, or `enable_all`).
+//! driver is on (`enable_io`, or `enable_all`). A socket registers with
+//! the runtime it was created in, and is woken by that runtime's I/O
+//! driver: use it there (a current-thread runtime that is not running
+//! wakes nobody). Once that runtime is shut down, an operation that would
+//! wait fails with an error of kind [`ErrorKind::Other`](crate::ErrorKind)
+//! instead; the socket can still be unwrapped
+//! ([`into_inner`](AsyncSocket::into_inner)) or dropped.
 //!
 //! # Readiness: how no wake-up is missed
 //!
