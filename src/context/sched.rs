@@ -60,15 +60,30 @@ mod linux {
             );
             return Err(refused(rc, what));
         }
-        if let Some(priority) = priority.filter(|&p| p > 0 && !real_time) {
+        // libzmq 4.3.5 moves to nice -20 for a priority above 0; earlier
+        // 4.3 releases for any priority set (not -1, the default).
+        let nice_from = if crate::version() >= (4, 3, 5) { 1 } else { 0 };
+        if let Some(priority) = priority.filter(|&p| p >= nice_from && !real_time) {
             // Linux keeps nice values per thread, so this only changes the
-            // thread that is about to end.
+            // thread that is about to end. nice() returns the new value,
+            // so -1 is also a success (from nice 19), told apart by errno.
+            // SAFETY: __errno_location points at this thread's errno.
+            unsafe { *libc::__errno_location() = 0 };
             // SAFETY: nice has no preconditions.
             if unsafe { libc::nice(-20) } == -1 {
-                let errno = std::io::Error::last_os_error()
-                    .raw_os_error()
-                    .unwrap_or(libc::EPERM);
-                return Err(refused(errno, format!("thread_priority = {priority}")));
+                let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+                if errno != 0 {
+                    return Err(refused(errno, format!("thread_priority = {priority}")));
+                }
+                // libzmq checks `nice(-20) != -1` without looking at errno.
+                return Err(Error::invalid(
+                    ErrorKind::NotSupported,
+                    format!(
+                        "thread_priority = {priority}: at this process's nice value \
+                         (19), nice(-20) returns -1, which libzmq takes for a failure \
+                         and aborts when starting its threads"
+                    ),
+                ));
             }
         }
         if !cpus.is_empty() {
