@@ -105,6 +105,43 @@ impl Message {
         Ok(Message { raw })
     }
 
+    /// A message of `len` bytes whose content is left as libzmq allocated
+    /// it, not written (`zmq_msg_init_size` alone, as C code does).
+    ///
+    /// [`with_size`](Message::with_size) zero-fills the content, which
+    /// costs a pass over it; for a large frame that is then filled by other
+    /// means (through [`as_raw_mut`](Message::as_raw_mut) and
+    /// `zmq_msg_data`, by a reader writing into it...) or whose bytes do not
+    /// matter (a benchmark's payload), this skips that pass.
+    ///
+    /// Fails with [`ErrorKind::OutOfMemory`](crate::ErrorKind::OutOfMemory)
+    /// when libzmq cannot allocate it.
+    ///
+    /// # Safety
+    /// The content is uninitialised memory: it must not be read from Rust
+    /// (through [`Deref`], [`DerefMut`], comparisons, `Debug`, [`Clone`]...)
+    /// before every byte has been written through a raw pointer. Sending it
+    /// unread is fine: libzmq copies it as plain memory.
+    ///
+    /// ```
+    /// use zmq4::{Context, Message, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// push.bind("inproc://doc-with-size-uninit")?;
+    /// // SAFETY: the content is never read here; it is only sent.
+    /// let msg = unsafe { Message::with_size_uninit(1 << 20)? };
+    /// push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err(); // no peer yet
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_msg_init_size")]
+    #[inline]
+    pub unsafe fn with_size_uninit(len: usize) -> Result<Message> {
+        Ok(Message {
+            raw: RawMessage::with_size(len)?,
+        })
+    }
+
     /// A message holding a copy of `data`.
     ///
     /// The conversions from borrowed data (`Message::from(&[u8])`...) do the
