@@ -98,7 +98,8 @@ fn main() {
     // As the C tool: the rate is truncated to an integer before the
     // megabits are computed from it.
     let throughput = (message_count as f64 / elapsed as f64 * 1_000_000.0) as u64;
-    let megabits = throughput.wrapping_mul(message_size as u64).wrapping_mul(8) as f64 / 1_000_000.0;
+    let megabits =
+        throughput.wrapping_mul(message_size as u64).wrapping_mul(8) as f64 / 1_000_000.0;
 
     println!("mean throughput: {} [msg/s]", throughput as i32);
     println!("mean throughput: {:.3} [Mb/s]", megabits);

@@ -137,9 +137,19 @@ impl Message {
     #[doc(alias = "zmq_msg_init_size")]
     #[inline]
     pub unsafe fn with_size_uninit(len: usize) -> Result<Message> {
-        Ok(Message {
-            raw: RawMessage::with_size(len)?,
-        })
+        let mut msg = std::mem::MaybeUninit::<Message>::uninit();
+        // SAFETY: the only field of `Message` is a RawMessage, a
+        // transparent zmq_msg_t, which zmq_msg_init_size initialises when
+        // it succeeds; on failure (ENOMEM) nothing was initialised and
+        // nothing is dropped. Built in place, the message is not copied
+        // out of an intermediate Result on its way to the caller.
+        unsafe {
+            let raw = ptr::addr_of_mut!((*msg.as_mut_ptr()).raw).cast::<ffi::zmq_msg_t>();
+            if ffi::zmq_msg_init_size(raw, len) == -1 {
+                return Err(crate::sys::last_error());
+            }
+            Ok(msg.assume_init())
+        }
     }
 
     /// A message holding a copy of `data`.
