@@ -67,6 +67,8 @@ class Runner:
         self.bins = {"C": c_bin, "Rust": rust_bin}
         self.tmp = tmp
         self.n = 0
+        self.limit = 60
+        self.retried = {"C": 0, "Rust": 0}
 
     def endpoint(self, transport):
         self.n += 1
@@ -78,9 +80,30 @@ class Runner:
         return os.path.join(self.bins[lang], name)
 
     def run(self, kind, transport, size, count, local="C", remote=None):
-        """One measurement; returns the parsed figure (msg/s or us)."""
+        """One measurement; returns the parsed figure (msg/s or us).
+
+        A throughput run over ipc or tcp can hang in libzmq 4.3.5, whichever
+        the language: when remote_thr has written its last messages into
+        the kernel and exits while local_thr's pipe is full (the engine has
+        stopped reading), the hang-up is taken as an I/O error and the
+        bytes still in the socket are dropped
+        (stream_engine_base_t::in_event_internal, `_input_stopped`), so
+        local_thr waits forever for messages that will not come. Such a run
+        is killed after a time limit and made again; the count of retries
+        is reported.
+        """
         remote = remote or local
-        limit = 120
+        for attempt in range(4):
+            try:
+                return self.run_once(kind, transport, size, count, local, remote)
+            except subprocess.TimeoutExpired as e:
+                if kind != "thr" or transport == "inproc" or attempt == 3:
+                    raise
+                self.retried[local if "local_" in " ".join(e.cmd) else remote] += 1
+                print(f"  (hung, made again: {' '.join(e.cmd)})", file=sys.stderr, flush=True)
+
+    def run_once(self, kind, transport, size, count, local, remote):
+        limit = self.limit
         if transport == "inproc":
             cmd = [self.tool(local, f"inproc_{kind}"), str(size), str(count)]
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -165,6 +188,10 @@ def fmt_mb(v):
 
 def table(results, runs, mode):
     out = []
+    if mode == "quick":
+        out.append("(quick mode: counts too small to measure anything; this table only shows "
+                   "that every tool ran and printed its figures)")
+        out.append("")
     thr = [r for r in results if r["kind"] == "thr"]
     lat = [r for r in results if r["kind"] == "lat"]
     if thr:
@@ -175,7 +202,7 @@ def table(results, runs, mode):
         for r in thr:
             c, rs = r["C"], r["Rust"]
             ratio = rs / c
-            mark = "" if ratio >= 0.98 else " (below)"
+            mark = "" if ratio >= 0.98 or mode == "quick" else " (below)"
             out.append(
                 f"| {r['transport']} | {r['size']} | {r['count']} | {fmt_rate(c)} | {fmt_rate(rs)} | "
                 f"{fmt_mb(c * r['size'] / 1e6)} | {fmt_mb(rs * r['size'] / 1e6)} | {ratio:.3f}{mark} |"
@@ -190,7 +217,7 @@ def table(results, runs, mode):
         for r in lat:
             c, rs = r["C"], r["Rust"]
             ratio = rs / c
-            mark = "" if ratio <= 1.02 else " (above)"
+            mark = "" if ratio <= 1.02 or mode == "quick" else " (above)"
             out.append(
                 f"| {r['transport']} | {r['size']} | {r['count']} | {c:.3f} | {rs:.3f} | {ratio:.3f}{mark} |"
             )
@@ -201,6 +228,8 @@ def table(results, runs, mode):
 def bench(args, runner):
     runs = int(os.environ.get("BENCH_RUNS", "1" if args.mode == "quick" else "5"))
     seconds = float(os.environ.get("BENCH_SECONDS", "1"))
+    # A run that takes this long has hung (see Runner.run).
+    runner.limit = 20 if args.mode == "quick" else 10 + 5 * seconds
     results = []
     start = time.time()
     for kind in ("thr", "lat"):
@@ -243,6 +272,8 @@ def bench(args, runner):
           f"load average before: {os.getloadavg()[0]:.2f}; {elapsed:.0f} s of runs")
     print("```\n")
     print(text)
+    print(f"Throughput runs that hung in libzmq and were made again (see ci/bench/run.py): "
+          f"C {runner.retried['C']}, Rust {runner.retried['Rust']}\n")
     print("Interop (Rust tool against C tool):\n")
     for line in interop:
         print(f"- {line}")
@@ -289,7 +320,7 @@ def callgrind(args, runner):
     print("| case | N | C | Rust | Rust/C |")
     print("|---|--:|--:|--:|--:|")
     for kind, n, unit, c, r in rows:
-        mark = "" if kind != "thr" or r / c <= 1.02 else " (above 1.02)"
+        mark = "" if kind != "thr" or r / c <= 1.02 or quick else " (above 1.02)"
         print(f"| inproc_{kind} 1 B, per {unit} | {n} | {c:.1f} | {r:.1f} | {r / c:.4f}{mark} |")
     print()
     with open(os.path.join(args.results, f"callgrind-{args.mode}.json"), "w") as f:
