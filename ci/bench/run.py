@@ -62,6 +62,36 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(ep):
+    """Whether a socket listens on this tcp:// or ipc:// endpoint (Linux:
+    /proc/net); None when that cannot be told."""
+    try:
+        if ep.startswith("tcp://"):
+            port = ":%04X" % int(ep.rsplit(":", 1)[1])
+            with open("/proc/net/tcp") as f:
+                return any(line.split()[1].endswith(port) and line.split()[3] == "0A"
+                           for line in list(f)[1:])
+        path = ep[len("ipc://"):]
+        with open("/proc/net/unix") as f:
+            # Flags 00010000: __SO_ACCEPTCON, a listening socket.
+            return any(len(fields) >= 8 and fields[7] == path and fields[3] == "00010000"
+                       for fields in (line.split() for line in list(f)[1:]))
+    except OSError:
+        return None
+
+
+def wait_listening(ep, proc, limit=10):
+    deadline = time.time() + limit
+    while time.time() < deadline and proc.poll() is None:
+        state = listening(ep)
+        if state is None:
+            time.sleep(0.2)
+            return
+        if state:
+            return
+        time.sleep(0.002)
+
+
 class Runner:
     def __init__(self, c_bin, rust_bin, tmp):
         self.bins = {"C": c_bin, "Rust": rust_bin}
@@ -82,22 +112,29 @@ class Runner:
     def run(self, kind, transport, size, count, local="C", remote=None):
         """One measurement; returns the parsed figure (msg/s or us).
 
-        A throughput run over ipc or tcp can hang in libzmq 4.3.5, whichever
-        the language: when remote_thr has written its last messages into
-        the kernel and exits while local_thr's pipe is full (the engine has
-        stopped reading), the hang-up is taken as an I/O error and the
-        bytes still in the socket are dropped
+        Over ipc and tcp, remote_thr is given more messages than local_thr
+        waits for (2 x count + 10000), and is stopped once local_thr has
+        printed its figures. With equal counts the run can hang in libzmq
+        4.3.5, whichever the language, and over ipc with small messages it
+        nearly always does: remote_thr writes its last messages into the
+        kernel and exits; if local_thr's pipe is full at that moment (its
+        engine has stopped reading), the hang-up is taken as an I/O error
+        and the bytes still in the socket are dropped
         (stream_engine_base_t::in_event_internal, `_input_stopped`), so
-        local_thr waits forever for messages that will not come. Such a run
-        is killed after a time limit and made again; the count of retries
-        is reported.
+        local_thr waits forever for the rest. The extra messages keep the
+        sender busy until the receiver has its count: what is measured is
+        unchanged (the receiver's rate, from its first message to its
+        last, with the sender ahead of it all along).
+
+        Should a run hang all the same, it is killed after a time limit
+        and made again, and counted.
         """
         remote = remote or local
         for attempt in range(4):
             try:
                 return self.run_once(kind, transport, size, count, local, remote)
             except subprocess.TimeoutExpired as e:
-                if kind != "thr" or transport == "inproc" or attempt == 3:
+                if attempt == 3:
                     raise
                 self.retried[local if "local_" in " ".join(e.cmd) else remote] += 1
                 print(f"  (hung, made again: {' '.join(e.cmd)})", file=sys.stderr, flush=True)
@@ -110,31 +147,36 @@ class Runner:
                                text=True, timeout=limit)
             return self.parse(kind, cmd, p.returncode, p.stdout, p.stderr, size, count)
         ep = self.endpoint(transport)
+        rcount = min(INT_MAX, 2 * count + 10000) if kind == "thr" else count
         lcmd = [self.tool(local, f"local_{kind}"), ep, str(size), str(count)]
-        rcmd = [self.tool(remote, f"remote_{kind}"), ep, str(size), str(count)]
+        rcmd = [self.tool(remote, f"remote_{kind}"), ep, str(size), str(rcount)]
         lp = subprocess.Popen(lcmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        rp = None
         try:
-            if transport == "ipc":
-                # Let the binder create the socket file first: a connect to a
-                # missing ipc path only retries after the reconnect interval.
-                path = ep[len("ipc://"):]
-                deadline = time.time() + 10
-                while not os.path.exists(path) and time.time() < deadline:
-                    time.sleep(0.005)
-            rp = subprocess.run(rcmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, timeout=limit)
+            # Start the connecting side once the binder listens: a connect
+            # that is refused is only retried after libzmq's reconnect
+            # interval (100 ms), which remote_lat would count as latency.
+            wait_listening(ep, lp)
+            rp = subprocess.Popen(rcmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+            if kind == "thr":
+                lout, lerr = lp.communicate(timeout=limit)
+                early = rp.poll()
+                rp.kill()
+                rout, rerr = rp.communicate()
+                if early is not None:
+                    raise RunError(f"{' '.join(rcmd)}: exited early ({early}): {rout}{rerr}")
+                return self.parse(kind, lcmd, lp.returncode, lout, lerr, size, count)
+            rout, rerr = rp.communicate(timeout=limit)
             lout, lerr = lp.communicate(timeout=limit)
+            if lp.returncode != 0 or lout:
+                raise RunError(f"{' '.join(lcmd)}: exit {lp.returncode}: {lout}{lerr}")
+            return self.parse(kind, rcmd, rp.returncode, rout, rerr, size, count)
         finally:
-            if lp.poll() is None:
-                lp.kill()
-                lp.wait()
-        if kind == "thr":
-            if rp.returncode != 0 or rp.stdout:
-                raise RunError(f"{' '.join(rcmd)}: exit {rp.returncode}: {rp.stdout}{rp.stderr}")
-            return self.parse(kind, lcmd, lp.returncode, lout, lerr, size, count)
-        if lp.returncode != 0 or lout:
-            raise RunError(f"{' '.join(lcmd)}: exit {lp.returncode}: {lout}{lerr}")
-        return self.parse(kind, rcmd, rp.returncode, rp.stdout, rp.stderr, size, count)
+            for p in (lp, rp):
+                if p is not None and p.poll() is None:
+                    p.kill()
+                    p.wait()
 
     @staticmethod
     def parse(kind, cmd, rc, out, err, size, count):
