@@ -228,6 +228,12 @@ def fmt_mb(v):
     return f"{v:,.1f}" if v < 1000 else f"{v:,.0f}"
 
 
+def spread(samples):
+    """(max - min) / median of one language's runs, in percent."""
+    m = statistics.median(samples)
+    return f"{100 * (max(samples) - min(samples)) / m:.0f}%" if m else "-"
+
+
 def table(results, runs, mode):
     out = []
     if mode == "quick":
@@ -237,31 +243,35 @@ def table(results, runs, mode):
     thr = [r for r in results if r["kind"] == "thr"]
     lat = [r for r in results if r["kind"] == "lat"]
     if thr:
-        out.append("Throughput (median of %d runs each; MB/s = 10^6 bytes/s; target Rust/C >= 0.98)" % runs)
+        out.append("Throughput (median of %d runs each; MB/s = 10^6 bytes/s; target Rust/C >= 0.98; "
+                   "spread = (max - min) / median of a language's runs)" % runs)
         out.append("")
-        out.append("| transport | size [B] | count | C [msg/s] | Rust [msg/s] | C [MB/s] | Rust [MB/s] | Rust/C |")
-        out.append("|---|--:|--:|--:|--:|--:|--:|--:|")
+        out.append("| transport | size [B] | count | C [msg/s] | Rust [msg/s] | C [MB/s] | Rust [MB/s] "
+                   "| Rust/C | spread C / Rust |")
+        out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
         for r in thr:
             c, rs = r["C"], r["Rust"]
             ratio = rs / c
             mark = "" if ratio >= 0.98 or mode == "quick" else " (below)"
             out.append(
                 f"| {r['transport']} | {r['size']} | {r['count']} | {fmt_rate(c)} | {fmt_rate(rs)} | "
-                f"{fmt_mb(c * r['size'] / 1e6)} | {fmt_mb(rs * r['size'] / 1e6)} | {ratio:.3f}{mark} |"
+                f"{fmt_mb(c * r['size'] / 1e6)} | {fmt_mb(rs * r['size'] / 1e6)} | {ratio:.3f}{mark} | "
+                f"{spread(r['samples']['C'])} / {spread(r['samples']['Rust'])} |"
             )
         out.append("")
     if lat:
         out.append("Latency (median of %d runs each; the tools' \"average latency\": half a round trip; "
-                   "target Rust/C <= 1.02)" % runs)
+                   "target Rust/C <= 1.02; spread as above)" % runs)
         out.append("")
-        out.append("| transport | size [B] | round trips | C [us] | Rust [us] | Rust/C |")
-        out.append("|---|--:|--:|--:|--:|--:|")
+        out.append("| transport | size [B] | round trips | C [us] | Rust [us] | Rust/C | spread C / Rust |")
+        out.append("|---|--:|--:|--:|--:|--:|--:|")
         for r in lat:
             c, rs = r["C"], r["Rust"]
             ratio = rs / c
             mark = "" if ratio <= 1.02 or mode == "quick" else " (above)"
             out.append(
-                f"| {r['transport']} | {r['size']} | {r['count']} | {c:.3f} | {rs:.3f} | {ratio:.3f}{mark} |"
+                f"| {r['transport']} | {r['size']} | {r['count']} | {c:.3f} | {rs:.3f} | {ratio:.3f}{mark} | "
+                f"{spread(r['samples']['C'])} / {spread(r['samples']['Rust'])} |"
             )
         out.append("")
     return "\n".join(out)
