@@ -131,6 +131,7 @@ impl Message {
     /// push.bind("inproc://doc-with-size-uninit")?;
     /// // SAFETY: the content is never read here; it is only sent.
     /// let msg = unsafe { Message::with_size_uninit(1 << 20)? };
+    /// assert_eq!(msg.len(), 1 << 20); // the length is known; the bytes are not
     /// push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err(); // no peer yet
     /// # Ok::<(), zmq4::Error>(())
     /// ```
