@@ -21,6 +21,8 @@
 #   BENCH_SIZES        message sizes (default "1 64 1024 65536 1048576")
 #   BENCH_TRANSPORTS   default "inproc ipc tcp"
 #   BENCH_CXXFLAGS     flags for the C tools (default -O3, as libzmq's)
+#   BENCH_CARGO_ARGS   extra cargo arguments (e.g. "--features x"): give
+#                      the features of an existing build to reuse its libzmq
 #
 # The vendored libzmq is forced (ZMQ4_VENDORED=1): the C tools need its
 # static library and its source. Output: the table (markdown) on stdout,
@@ -60,7 +62,8 @@ tools=(local_thr remote_thr local_lat remote_lat inproc_thr inproc_lat)
 example_args=()
 for t in "${tools[@]}"; do example_args+=(--example "$t"); done
 echo "building the Rust tools (profile $profile, $CARGO_TARGET_DIR, vendored libzmq)..." >&2
-cargo build --profile "$profile" "${example_args[@]}" \
+read -r -a cargo_args <<<"${BENCH_CARGO_ARGS:-}"
+cargo build --profile "$profile" "${cargo_args[@]}" "${example_args[@]}" \
     --message-format=json-render-diagnostics >"$results/build.json"
 
 python3 ci/bench/locate.py "$results/build.json" "$results" >"$results/locate.env"
