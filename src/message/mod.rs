@@ -105,6 +105,54 @@ impl Message {
         Ok(Message { raw })
     }
 
+    /// A message of `len` bytes whose content is left as libzmq allocated
+    /// it, not written (`zmq_msg_init_size` alone, as C code does).
+    ///
+    /// [`with_size`](Message::with_size) zero-fills the content, which
+    /// costs a pass over it; for a large frame that is then filled by other
+    /// means (through [`as_raw_mut`](Message::as_raw_mut) and
+    /// `zmq_msg_data`, by a reader writing into it...) or whose bytes do not
+    /// matter (a benchmark's payload), this skips that pass.
+    ///
+    /// Fails with [`ErrorKind::OutOfMemory`](crate::ErrorKind::OutOfMemory)
+    /// when libzmq cannot allocate it.
+    ///
+    /// # Safety
+    /// The content is uninitialised memory: it must not be read from Rust
+    /// (through [`Deref`], [`DerefMut`], comparisons, `Debug`, [`Clone`]...)
+    /// before every byte has been written through a raw pointer. Sending it
+    /// unread is fine: libzmq copies it as plain memory.
+    ///
+    /// ```
+    /// use zmq4::{Context, Message, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// push.bind("inproc://doc-with-size-uninit")?;
+    /// // SAFETY: the content is never read here; it is only sent.
+    /// let msg = unsafe { Message::with_size_uninit(1 << 20)? };
+    /// assert_eq!(msg.len(), 1 << 20); // the length is known; the bytes are not
+    /// push.send_msg(msg, SendFlags::DONTWAIT).unwrap_err(); // no peer yet
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_msg_init_size")]
+    #[inline]
+    pub unsafe fn with_size_uninit(len: usize) -> Result<Message> {
+        let mut msg = std::mem::MaybeUninit::<Message>::uninit();
+        // SAFETY: the only field of `Message` is a RawMessage, a
+        // transparent zmq_msg_t, which zmq_msg_init_size initialises when
+        // it succeeds; on failure (ENOMEM) nothing was initialised and
+        // nothing is dropped. Built in place, the message is not copied
+        // out of an intermediate Result on its way to the caller.
+        unsafe {
+            let raw = ptr::addr_of_mut!((*msg.as_mut_ptr()).raw).cast::<ffi::zmq_msg_t>();
+            if ffi::zmq_msg_init_size(raw, len) == -1 {
+                return Err(crate::sys::last_error());
+            }
+            Ok(msg.assume_init())
+        }
+    }
+
     /// A message holding a copy of `data`.
     ///
     /// The conversions from borrowed data (`Message::from(&[u8])`...) do the

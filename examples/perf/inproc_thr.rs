@@ -1,0 +1,106 @@
+//! Port of libzmq's `perf/inproc_thr.cpp`: in one process and one context,
+//! a worker thread's PUSH socket sends `message-count` messages of
+//! `message-size` bytes over inproc to the main thread's PULL socket,
+//! which prints the throughput.
+//!
+//! ```text
+//! inproc_thr <message-size> <message-count>
+//! ```
+
+#[path = "common.rs"]
+mod common;
+
+use common::{atoi, size_arg, usage, wrong_size, OrFail, Stopwatch};
+use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
+
+fn worker(ctx: &Context, message_size: usize, message_count: i32) {
+    let s = ctx.socket(SocketType::Push).or_exit("zmq_socket");
+    s.connect("inproc://thr_test").or_exit("zmq_connect");
+    let mut i = 0;
+    while i != message_count {
+        // As the C tool, the content is allocated and not written.
+        // SAFETY: this program never reads the content; libzmq hands it to
+        // the receiver, which only looks at its size.
+        let msg = unsafe { Message::with_size_uninit(message_size) }.or_exit("zmq_msg_init_size");
+        s.send_msg(msg, SendFlags::empty()).or_exit("zmq_sendmsg");
+        i += 1;
+    }
+    s.close().map_err(|(_, e)| e).or_exit("zmq_close");
+}
+
+/// The worker's errors end the process with status 1 (C: `exit (1)`).
+trait OrExit<T> {
+    fn or_exit(self, call: &str) -> T;
+}
+
+impl<T, E: Into<zmq4::Error>> OrExit<T> for Result<T, E> {
+    #[inline]
+    fn or_exit(self, call: &str) -> T {
+        self.unwrap_or_else(|e| {
+            println!("error in {call}: {}", e.into().message());
+            std::process::exit(1)
+        })
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        usage("inproc_thr <message-size> <message-count>");
+    }
+    let message_size = size_arg(&args[1]);
+    let message_count = atoi(&args[2]);
+
+    let ctx = Context::new().or_fail("zmq_init");
+    let s = ctx.socket(SocketType::Pull).or_fail("zmq_socket");
+    s.bind("inproc://thr_test").or_fail("zmq_bind");
+
+    let elapsed = std::thread::scope(|scope| {
+        let local_thread = std::thread::Builder::new()
+            .spawn_scoped(scope, || worker(&ctx, message_size, message_count))
+            .unwrap_or_else(|e| {
+                println!("error in pthread_create: {e}");
+                std::process::exit(255)
+            });
+
+        let mut msg = Message::new();
+
+        println!("message size: {} [B]", message_size as i32);
+        println!("message count: {message_count}");
+
+        s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
+        if msg.len() != message_size {
+            wrong_size();
+        }
+
+        let watch = Stopwatch::start();
+        let mut i = 0;
+        while i != message_count - 1 {
+            s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
+            if msg.len() != message_size {
+                wrong_size();
+            }
+            i += 1;
+        }
+        let elapsed = watch.stop().max(1);
+        drop(msg);
+
+        if local_thread.join().is_err() {
+            println!("error in pthread_join");
+            std::process::exit(255);
+        }
+        elapsed
+    });
+
+    s.close().map_err(|(_, e)| e).or_fail("zmq_close");
+    ctx.term().map_err(|(_, e)| e).or_fail("zmq_ctx_term");
+
+    // As the C tool: the rate is truncated to an integer before the
+    // megabits are computed from it.
+    let throughput = (message_count as f64 / elapsed as f64 * 1_000_000.0) as u64;
+    let megabits =
+        throughput.wrapping_mul(message_size as u64).wrapping_mul(8) as f64 / 1_000_000.0;
+
+    println!("mean throughput: {} [msg/s]", throughput as i32);
+    println!("mean throughput: {:.3} [Mb/s]", megabits);
+}
