@@ -11,7 +11,7 @@
 mod common;
 
 use common::{atoi, size_arg, usage, wrong_size, OrFail, Stopwatch};
-use zmq4::{Context, CurveKey, Message, RecvFlags, SocketType};
+use zmq4::{Context, CurveSecretKey, Message, RecvFlags, SocketType};
 
 // The key is arbitrary but must match remote_thr's (as in the C tools).
 const SERVER_PRVKEY: &str = "{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
@@ -29,7 +29,7 @@ fn main() {
     let ctx = Context::new().or_fail("zmq_init");
     let s = ctx.socket(SocketType::Pull).or_fail("zmq_socket");
     if curve {
-        let key = CurveKey::from_z85(SERVER_PRVKEY).or_fail("zmq_setsockoopt");
+        let key = CurveSecretKey::from_z85(SERVER_PRVKEY).or_fail("zmq_setsockoopt");
         s.set_curve_secretkey(&key).or_fail("zmq_setsockoopt");
         s.set_curve_server(true).or_fail("zmq_setsockoopt");
     }

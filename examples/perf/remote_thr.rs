@@ -10,7 +10,7 @@
 mod common;
 
 use common::{atoi, size_arg, usage, OrFail};
-use zmq4::{Context, CurveKey, Message, SendFlags, SocketType};
+use zmq4::{Context, CurveKey, CurveSecretKey, Message, SendFlags, SocketType};
 
 // The keys are arbitrary but must match local_thr's (as in the C tools).
 const SERVER_PUBKEY: &str = "DX4nh=yUn{-9ugra0X3Src4SU-4xTgqxcYY.+<SH";
@@ -31,8 +31,8 @@ fn main() {
     let s = ctx.socket(SocketType::Push).or_fail("zmq_socket");
     if curve {
         let key = |z85| CurveKey::from_z85(z85).or_fail("zmq_setsockoopt");
-        s.set_curve_secretkey(&key(CLIENT_PRVKEY))
-            .or_fail("zmq_setsockoopt");
+        let secret = CurveSecretKey::from_z85(CLIENT_PRVKEY).or_fail("zmq_setsockoopt");
+        s.set_curve_secretkey(&secret).or_fail("zmq_setsockoopt");
         s.set_curve_publickey(&key(CLIENT_PUBKEY))
             .or_fail("zmq_setsockoopt");
         s.set_curve_serverkey(&key(SERVER_PUBKEY))
