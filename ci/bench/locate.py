@@ -78,9 +78,18 @@ def main():
     # The source: the zeromq-src package cargo resolved, unless overridden.
     source = os.environ.get("ZMQ4_LIBZMQ_SOURCE")
     if not source:
+        # Only this platform's packages: the build downloaded those, and
+        # the others' (wasi, windows...) need not be fetched.
+        host = next(
+            line.split(":", 1)[1].strip()
+            for line in subprocess.run(
+                ["rustc", "-vV"], check=True, stdout=subprocess.PIPE, text=True
+            ).stdout.splitlines()
+            if line.startswith("host:")
+        )
         meta = json.loads(
             subprocess.run(
-                ["cargo", "metadata", "--format-version", "1", "--offline"],
+                ["cargo", "metadata", "--format-version", "1", "--filter-platform", host],
                 check=True,
                 stdout=subprocess.PIPE,
             ).stdout
