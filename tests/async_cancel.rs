@@ -352,6 +352,26 @@ fn a_socket_whose_runtime_is_gone_reports_an_error_instead_of_hanging() {
         let err = pull.recv().await.expect_err("a message out of nothing");
         assert_eq!(err.kind(), ErrorKind::Other, "{err}");
     });
+    // A send that must wait (PUSH with no peer) gets the same error, not
+    // "would block", and its message back.
+    let lonely = socket(SocketType::Push, 10);
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut lonely = second.block_on(async { AsyncSocket::new(lonely).expect("async socket") });
+    drop(second);
+    run("runtime gone, send", async {
+        let err = lonely.send("nowhere").await.expect_err("sent to no peer");
+        assert_eq!(err.kind(), ErrorKind::Other, "{}", err.error());
+        assert_eq!(&err.unsent()[..], b"nowhere");
+        let err = lonely
+            .send_multipart(["a", "b"])
+            .await
+            .expect_err("sent to no peer");
+        assert_eq!(err.kind(), ErrorKind::Other, "{}", err.error());
+        assert_eq!(err.sent(), 0);
+    });
     // A message queued meanwhile still reaches the plain socket.
     push.send("after", zmq4::SendFlags::empty()).expect("send");
     let pull = pull.into_inner();

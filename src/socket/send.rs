@@ -276,6 +276,12 @@ pub struct SendError {
 }
 
 impl SendError {
+    /// The same unsent message, with another reason.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn with_error(self, error: Error) -> SendError {
+        SendError { error, ..self }
+    }
+
     /// Why the send failed.
     pub fn error(&self) -> &Error {
         &self.error
@@ -339,6 +345,12 @@ pub struct MultipartSendError {
 }
 
 impl MultipartSendError {
+    /// The same unsent parts, with another reason.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn with_error(self, error: Error) -> MultipartSendError {
+        MultipartSendError { error, ..self }
+    }
+
     /// Why the send failed.
     pub fn error(&self) -> &Error {
         &self.error

@@ -184,13 +184,18 @@ impl AsyncSocket<'_> {
             match self.poll_wait(cx, Dir::Send) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(())) => {}
-                // Waiting failed (the context was terminated, say): one more
-                // attempt reports the socket's own error with the message.
-                Poll::Ready(Err(_)) => {
+                // Waiting failed (the context was terminated, the runtime
+                // is gone): one more attempt reports the socket's own error
+                // with the message, or the wait's error if the socket only
+                // says it would block.
+                Poll::Ready(Err(wait)) => {
                     let msg = slot.take().unwrap_or_default();
                     let res = self.socket.send_msg(msg, SendFlags::DONTWAIT);
                     self.done(Dir::Send);
-                    return Poll::Ready(res);
+                    return Poll::Ready(res.map_err(|err| match err.kind() {
+                        ErrorKind::WouldBlock => err.with_error(wait),
+                        _ => err,
+                    }));
                 }
             }
         }
@@ -234,11 +239,14 @@ impl AsyncSocket<'_> {
             match self.poll_wait(cx, Dir::Send) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(_)) => {
+                Poll::Ready(Err(wait)) => {
                     let parts = slot.take().unwrap_or_default();
                     let res = self.socket.send_multipart(parts, SendFlags::DONTWAIT);
                     self.done(Dir::Send);
-                    return Poll::Ready(res);
+                    return Poll::Ready(res.map_err(|err| match err.kind() {
+                        ErrorKind::WouldBlock if err.sent() == 0 => err.with_error(wait),
+                        _ => err,
+                    }));
                 }
             }
         }
