@@ -49,13 +49,28 @@ pub fn encode(data: &[u8]) -> Result<String> {
 pub(crate) fn encode_into(data: &[u8], out: &mut String) {
     debug_assert!(data.len().is_multiple_of(4));
     for group in data.chunks_exact(4) {
-        let mut value = u32::from_be_bytes([group[0], group[1], group[2], group[3]]);
         let mut digits = [0u8; 5];
-        for digit in digits.iter_mut().rev() {
-            *digit = ALPHABET[(value % 85) as usize];
-            value /= 85;
-        }
+        encode_group(group, &mut digits);
         out.extend(digits.iter().map(|&d| d as char));
+    }
+}
+
+/// Writes the Z85 text of `data` (a multiple of 4 bytes) into the start
+/// of `out`, for callers that keep the text in a buffer of their own (one
+/// zeroed when dropped, say).
+pub(crate) fn encode_to_slice(data: &[u8], out: &mut [u8]) {
+    debug_assert!(data.len().is_multiple_of(4) && out.len() >= encoded_len(data.len()));
+    for (group, digits) in data.chunks_exact(4).zip(out.chunks_exact_mut(5)) {
+        encode_group(group, digits);
+    }
+}
+
+/// The 5 Z85 characters of a group of 4 bytes.
+fn encode_group(group: &[u8], digits: &mut [u8]) {
+    let mut value = u32::from_be_bytes([group[0], group[1], group[2], group[3]]);
+    for digit in digits.iter_mut().rev() {
+        *digit = ALPHABET[(value % 85) as usize];
+        value /= 85;
     }
 }
 

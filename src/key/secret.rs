@@ -108,13 +108,7 @@ impl CurveSecretKey {
     /// The Z85 text with a NUL, in a buffer that is zeroed when dropped.
     fn to_z85_c(&self) -> Zeroed<{ CurveKey::Z85_LEN + 1 }> {
         let mut out = Zeroed([0u8; CurveKey::Z85_LEN + 1]);
-        for (i, group) in self.0.chunks_exact(4).enumerate() {
-            let mut value = u32::from_be_bytes([group[0], group[1], group[2], group[3]]);
-            for j in (0..5).rev() {
-                out.0[i * 5 + j] = z85::ALPHABET[(value % 85) as usize];
-                value /= 85;
-            }
-        }
+        z85::encode_to_slice(&self.0, &mut out.0);
         out
     }
 }
