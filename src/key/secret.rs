@@ -194,19 +194,13 @@ impl CurveKeyPair {
             ffi::zmq_curve_keypair(public.as_mut_ptr().cast(), secret.0.as_mut_ptr().cast())
         })
         .map_err(|err| err.with_detail("zmq_curve_keypair: this libzmq has no CURVE"))?;
-        let text = |b: &[u8]| {
+        fn text(b: &[u8]) -> Result<&str> {
             std::str::from_utf8(&b[..CurveKey::Z85_LEN])
-                .map(str::to_owned)
                 .map_err(|_| Error::invalid(ErrorKind::Other, "zmq_curve_keypair wrote non-ASCII"))
-        };
-        let public = CurveKey::from_z85(&text(&public)?)?;
+        }
+        let public = CurveKey::from_z85(text(&public)?)?;
         let mut raw = Zeroed([0u8; CurveKey::LEN]);
-        z85::decode_into(
-            std::str::from_utf8(&secret.0[..CurveKey::Z85_LEN]).map_err(|_| {
-                Error::invalid(ErrorKind::Other, "zmq_curve_keypair wrote non-ASCII")
-            })?,
-            &mut raw.0,
-        )?;
+        z85::decode_into(text(&secret.0)?, &mut raw.0)?;
         Ok(CurveKeyPair {
             public,
             secret: CurveSecretKey(raw.0),
