@@ -4,11 +4,13 @@
 //! the context is shut down. Every wait is bounded by a timeout.
 #![cfg(all(feature = "tokio", unix))]
 
+mod async_support;
 mod common;
 
 use std::future::Future;
 use std::time::Duration;
 
+use async_support::{burst, seq, seq_of, socket};
 use futures_util::{SinkExt, StreamExt};
 use zmq4::tokio::AsyncSocket;
 use zmq4::{Context, ErrorKind, Message, RecvFlags, Socket, SocketType};
@@ -33,28 +35,7 @@ fn run<F: Future<Output = ()>>(what: &str, fut: F) {
 /// valgrind (which runs one thread at a time, and makes every wake-up
 /// between threads slow).
 fn count(default: u32) -> u32 {
-    let under_valgrind = std::env::var("LD_PRELOAD").is_ok_and(|p| p.contains("vgpreload"));
-    let burst: u64 = std::env::var("ZMQ4_ASYNC_BURST")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if under_valgrind { 1_000 } else { 100_000 });
-    (u64::from(default) * burst / 100_000).clamp(20, u64::from(u32::MAX)) as u32
-}
-
-fn socket(kind: SocketType, hwm: i32) -> Socket<'static> {
-    let s = Context::global().socket(kind).expect("socket");
-    s.set_linger(Some(Duration::ZERO)).expect("linger");
-    s.set_sndhwm(hwm).expect("sndhwm");
-    s.set_rcvhwm(hwm).expect("rcvhwm");
-    s
-}
-
-fn seq(i: u32) -> Message {
-    Message::from(i.to_le_bytes().to_vec())
-}
-
-fn seq_of(msg: &[u8]) -> u32 {
-    u32::from_le_bytes(msg.try_into().expect("a 4-byte sequence number"))
+    (u64::from(default) * u64::from(burst()) / 100_000).clamp(20, u64::from(u32::MAX)) as u32
 }
 
 /// A connected pair: the first bound, the second connected, over inproc.

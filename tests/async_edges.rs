@@ -5,6 +5,7 @@
 //! fails the test instead of hanging it.
 #![cfg(all(feature = "tokio", unix))]
 
+mod async_support;
 mod common;
 
 use std::future::Future;
@@ -14,28 +15,14 @@ use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
 use std::time::Duration;
 
+use async_support::{burst, seq, seq_of, socket};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use zmq4::tokio::AsyncSocket;
-use zmq4::{Context, Message, RecvFlags, SendFlags, Socket, SocketType};
+use zmq4::{Message, RecvFlags, SendFlags, Socket, SocketType};
 
 /// How long one scenario may take before it counts as a missed wake-up.
 /// Generous: the suite also runs under valgrind.
 const LIMIT: Duration = Duration::from_secs(120);
-
-/// Messages in a burst: `ZMQ4_ASYNC_BURST` if set, else 100 000, or 1 000
-/// under valgrind (which runs one thread at a time, and makes every
-/// wake-up between threads slow).
-fn burst() -> u32 {
-    std::env::var("ZMQ4_ASYNC_BURST")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if under_valgrind() { 1_000 } else { 100_000 })
-}
-
-/// valgrind preloads its own libraries into the program it checks.
-fn under_valgrind() -> bool {
-    std::env::var("LD_PRELOAD").is_ok_and(|p| p.contains("vgpreload"))
-}
 
 /// Runs `make()`'s future on a multi-thread and then on a current-thread
 /// runtime, each bounded by [`LIMIT`].
@@ -62,24 +49,6 @@ where
                 });
         });
     }
-}
-
-/// A socket of the process-wide context (which lives for `'static`, so
-/// sockets move into spawned tasks), with linger 0 and high-water marks.
-fn socket(kind: SocketType, hwm: i32) -> Socket<'static> {
-    let s = Context::global().socket(kind).expect("socket");
-    s.set_linger(Some(Duration::ZERO)).expect("linger");
-    s.set_sndhwm(hwm).expect("sndhwm");
-    s.set_rcvhwm(hwm).expect("rcvhwm");
-    s
-}
-
-fn seq(i: u32) -> Message {
-    Message::from(i.to_le_bytes().to_vec())
-}
-
-fn seq_of(msg: &[u8]) -> u32 {
-    u32::from_le_bytes(msg.try_into().expect("a 4-byte sequence number"))
 }
 
 /// A bound socket's endpoint: inproc under a unique name, or tcp on a free
