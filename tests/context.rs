@@ -1,12 +1,13 @@
 //! Context: options through the builder and the setters, shutdown, term,
 //! the global context, and inproc between threads of one context.
 
+mod common;
 mod context_support;
 
 use std::sync::mpsc;
 use std::time::Duration;
 
-use context_support::{exercise, guard, recv, send};
+use context_support::{exercise, recv, send};
 use zmq4::sys::ffi;
 use zmq4::{Context, ErrorKind, SendFlags, SocketType};
 
@@ -139,14 +140,12 @@ fn max_sockets_is_enforced() {
 fn zero_io_threads_allow_only_inproc() {
     let ctx = Context::builder().io_threads(0).build().unwrap();
     assert_eq!(ctx.io_threads().unwrap(), 0);
-    let pull = ctx.socket(SocketType::Pull).unwrap();
-    guard(&pull);
+    let pull = common::socket(&ctx, SocketType::Pull);
     pull.bind("inproc://ctx-zero-io-threads").unwrap();
     let err = pull.bind("tcp://127.0.0.1:*").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyOpen, "{err}");
 
-    let push = ctx.socket(SocketType::Push).unwrap();
-    guard(&push);
+    let push = common::socket(&ctx, SocketType::Push);
     push.connect("inproc://ctx-zero-io-threads").unwrap();
     send(&push, b"inproc needs no I/O thread").unwrap();
     assert_eq!(recv(&pull).unwrap(), b"inproc needs no I/O thread");
@@ -216,14 +215,12 @@ fn global_is_one_context_reachable_from_every_thread() {
         .unwrap() as *const Context;
     assert_eq!(a, b);
 
-    let pull = Context::global().socket(SocketType::Pull).unwrap();
-    guard(&pull);
+    let pull = common::socket(Context::global(), SocketType::Pull);
     pull.bind("inproc://ctx-global-threads").unwrap();
     let senders: Vec<_> = (0..3)
         .map(|i| {
             std::thread::spawn(move || {
-                let push = Context::global().socket(SocketType::Push).unwrap();
-                guard(&push);
+                let push = common::socket(Context::global(), SocketType::Push);
                 push.connect("inproc://ctx-global-threads").unwrap();
                 send(&push, format!("from thread {i}").as_bytes()).unwrap();
             })
@@ -242,13 +239,11 @@ fn global_is_one_context_reachable_from_every_thread() {
 #[test]
 fn inproc_between_scoped_threads_of_one_context() {
     let ctx = Context::new().unwrap();
-    let rep = ctx.socket(SocketType::Rep).unwrap();
-    guard(&rep);
+    let rep = common::socket(&ctx, SocketType::Rep);
     rep.bind("inproc://ctx-scoped-threads").unwrap();
     std::thread::scope(|s| {
         let client = s.spawn(|| {
-            let req = ctx.socket(SocketType::Req).unwrap();
-            guard(&req);
+            let req = common::socket(&ctx, SocketType::Req);
             req.connect("inproc://ctx-scoped-threads").unwrap();
             let mut replies = Vec::new();
             for i in 0..3 {
@@ -277,12 +272,10 @@ fn inproc_between_scoped_threads_of_one_context() {
 fn inproc_does_not_cross_contexts() {
     let one = Context::new().unwrap();
     let other = Context::new().unwrap();
-    let pull = one.socket(SocketType::Pull).unwrap();
-    guard(&pull);
+    let pull = common::socket(&one, SocketType::Pull);
     pull.set_rcvtimeo(Some(Duration::from_millis(200))).unwrap();
     pull.bind("inproc://ctx-not-shared").unwrap();
-    let push = other.socket(SocketType::Push).unwrap();
-    guard(&push);
+    let push = common::socket(&other, SocketType::Push);
     // The name is bound only in `one`: in `other` the connect waits for a
     // binder that never comes, and the message stays queued there.
     push.connect("inproc://ctx-not-shared").unwrap();

@@ -2,6 +2,7 @@
 //! libzmq's threads, and signals interrupting `zmq_ctx_term` (Linux).
 #![cfg(target_os = "linux")]
 
+mod common;
 mod context_support;
 
 use std::os::raw::c_int;
@@ -240,11 +241,9 @@ mod interrupted {
     }
 
     fn pair<'c>(ctx: &'c Context, name: &str) -> (zmq4::Socket<'c>, zmq4::Socket<'c>) {
-        let pull = ctx.socket(SocketType::Pull).unwrap();
-        context_support::guard(&pull);
+        let pull = crate::common::socket(ctx, SocketType::Pull);
         pull.bind(name).unwrap();
-        let push = ctx.socket(SocketType::Push).unwrap();
-        context_support::guard(&push);
+        let push = crate::common::socket(ctx, SocketType::Push);
         push.connect(name).unwrap();
         (pull, push)
     }

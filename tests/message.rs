@@ -1,6 +1,7 @@
 //! Message: constructors, zero-copy adoption of owned buffers (and their
 //! release, exactly once), sharing, copy-on-write, metadata properties.
 
+mod common;
 #[path = "message/net.rs"]
 mod net;
 #[path = "message/watch.rs"]

@@ -9,20 +9,12 @@ use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{inproc, TIMEOUT};
+use common::{inproc, socket, TIMEOUT};
 use zmq4::sys::ffi;
 use zmq4::{
     Context, CurveKey, CurveKeyPair, CurveSecretKey, ErrorKind, EventKind, Monitor, MonitorEvent,
     MonitorEvents, ProtocolError, RecvFlags, SendFlags, Socket, SocketType,
 };
-
-const LINGER0: Option<Duration> = Some(Duration::ZERO);
-
-fn sock<'c>(ctx: &'c Context, kind: SocketType) -> Socket<'c> {
-    let s = ctx.socket(kind).expect("socket");
-    s.set_linger(LINGER0).expect("linger");
-    s
-}
 
 /// Reads events until one matches `want`, failing after `TIMEOUT`; returns
 /// it and every event read before it.
@@ -51,7 +43,7 @@ fn free_tcp_port() -> u16 {
 #[test]
 fn listening_accepted_connected_handshake_disconnected_closed() {
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Rep);
+    let server = socket(&ctx, SocketType::Rep);
     let mut smon = server.monitor(MonitorEvents::all()).unwrap();
     server.bind("tcp://127.0.0.1:*").unwrap();
     let endpoint = server.last_endpoint().unwrap();
@@ -67,7 +59,7 @@ fn listening_accepted_connected_handshake_disconnected_closed() {
     assert!(fd >= 0, "a listening fd: {fd}");
 
     {
-        let client = sock(&ctx, SocketType::Req);
+        let client = socket(&ctx, SocketType::Req);
         let mut cmon = client.monitor(MonitorEvents::all()).unwrap();
         client.connect(&endpoint).unwrap();
 
@@ -93,10 +85,8 @@ fn listening_accepted_connected_handshake_disconnected_closed() {
 
         // The connection works while monitored.
         client.send("ping", SendFlags::empty()).unwrap();
-        server.set_rcvtimeo(Some(TIMEOUT)).unwrap();
         assert_eq!(server.recv_bytes(RecvFlags::empty()).unwrap(), b"ping");
         server.send("pong", SendFlags::empty()).unwrap();
-        client.set_rcvtimeo(Some(TIMEOUT)).unwrap();
         assert_eq!(client.recv_bytes(RecvFlags::empty()).unwrap(), b"pong");
         // Monitor then client dropped here: the server sees the peer go.
     }
@@ -116,7 +106,7 @@ fn listening_accepted_connected_handshake_disconnected_closed() {
 fn connect_delayed_and_retried_when_nobody_listens() {
     let ctx = Context::new().unwrap();
     let endpoint = format!("tcp://127.0.0.1:{}", free_tcp_port());
-    let client = sock(&ctx, SocketType::Dealer);
+    let client = socket(&ctx, SocketType::Dealer);
     client
         .set_reconnect_ivl(Some(Duration::from_millis(50)))
         .unwrap();
@@ -162,7 +152,7 @@ fn bind_failed_when_the_port_is_taken() {
     let ctx = Context::new().unwrap();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = format!("tcp://{}", taken.local_addr().unwrap());
-    let server = sock(&ctx, SocketType::Pull);
+    let server = socket(&ctx, SocketType::Pull);
     let mut mon = server.monitor(MonitorEvents::BIND_FAILED).unwrap();
     // libzmq 4.3 sends the event before it returns, which can overwrite
     // the errno of the bind (it then reads EAGAIN): only the event's errno
@@ -184,7 +174,7 @@ fn bind_failed_when_the_port_is_taken() {
 #[test]
 fn stop_reports_monitor_stopped_then_nothing() {
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Pull);
+    let server = socket(&ctx, SocketType::Pull);
     let mut mon = server.monitor(MonitorEvents::all()).unwrap();
     server.bind(&inproc("monitor-stop")).unwrap();
     server.bind("tcp://127.0.0.1:*").unwrap();
@@ -215,7 +205,7 @@ fn stop_reports_monitor_stopped_then_nothing() {
 #[test]
 fn dropping_the_monitor_stops_monitoring_and_a_new_one_can_start() {
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Pull);
+    let server = socket(&ctx, SocketType::Pull);
     {
         let mon = server.monitor(MonitorEvents::all()).unwrap();
         server.bind("tcp://127.0.0.1:*").unwrap();
@@ -236,7 +226,7 @@ fn dropping_the_monitor_stops_monitoring_and_a_new_one_can_start() {
 #[test]
 fn a_second_monitor_replaces_the_first() {
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Pull);
+    let server = socket(&ctx, SocketType::Pull);
     let mut first = server
         .monitor(MonitorEvents::LISTENING | MonitorEvents::MONITOR_STOPPED)
         .unwrap();
@@ -257,7 +247,7 @@ fn a_second_monitor_replaces_the_first() {
 #[test]
 fn monitor_on_rejects_other_transports_and_bad_endpoints() {
     let ctx = Context::new().unwrap();
-    let s = sock(&ctx, SocketType::Pull);
+    let s = socket(&ctx, SocketType::Pull);
     let err = s
         .monitor_on("tcp://127.0.0.1:*", MonitorEvents::all())
         .unwrap_err();
@@ -277,7 +267,7 @@ fn monitor_on_rejects_other_transports_and_bad_endpoints() {
 #[test]
 fn next_event_times_out() {
     let ctx = Context::new().unwrap();
-    let s = sock(&ctx, SocketType::Pull);
+    let s = socket(&ctx, SocketType::Pull);
     let mut mon = s.monitor(MonitorEvents::all()).unwrap();
     let start = Instant::now();
     assert!(mon
@@ -292,7 +282,7 @@ fn next_event_times_out() {
 #[test]
 fn handshake_failed_no_detail_when_a_peer_hangs_up_early() {
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Rep);
+    let server = socket(&ctx, SocketType::Rep);
     let mut mon = server
         .monitor(MonitorEvents::ACCEPTED | MonitorEvents::HANDSHAKE_FAILED_NO_DETAIL)
         .unwrap();
@@ -319,13 +309,13 @@ fn handshake_failed_no_detail_when_a_peer_hangs_up_early() {
 #[test]
 fn handshake_failed_protocol_on_a_mechanism_mismatch() {
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Rep);
+    let server = socket(&ctx, SocketType::Rep);
     server.set_plain_server(true).unwrap();
     let mut mon = server
         .monitor(MonitorEvents::HANDSHAKE_FAILED_PROTOCOL | MonitorEvents::HANDSHAKE_SUCCEEDED)
         .unwrap();
     server.bind("tcp://127.0.0.1:*").unwrap();
-    let client = sock(&ctx, SocketType::Req); // NULL mechanism
+    let client = socket(&ctx, SocketType::Req); // NULL mechanism
     let mut cmon = client
         .monitor(MonitorEvents::HANDSHAKE_FAILED_PROTOCOL | MonitorEvents::HANDSHAKE_SUCCEEDED)
         .unwrap();
@@ -371,7 +361,7 @@ fn handshake_failed_protocol_on_a_wrong_curve_server_key() {
     let (client_public, client_secret) = curve_keypair();
     let (wrong_public, _) = curve_keypair();
 
-    let server = sock(&ctx, SocketType::Rep);
+    let server = socket(&ctx, SocketType::Rep);
     server.set_curve_server(true).unwrap();
     server.set_curve_secretkey(&server_secret).unwrap();
     let mut mon = server
@@ -379,7 +369,7 @@ fn handshake_failed_protocol_on_a_wrong_curve_server_key() {
         .unwrap();
     server.bind("tcp://127.0.0.1:*").unwrap();
 
-    let client = sock(&ctx, SocketType::Req);
+    let client = socket(&ctx, SocketType::Req);
     client.set_curve_serverkey(&wrong_public).unwrap();
     client.set_curve_publickey(&client_public).unwrap();
     client.set_curve_secretkey(&client_secret).unwrap();
@@ -422,10 +412,10 @@ fn refuse_all(zap: Socket<'_>, requests: usize) {
 #[test]
 fn handshake_failed_auth_when_zap_refuses() {
     let ctx = Context::new().unwrap();
-    let zap = sock(&ctx, SocketType::Rep);
+    let zap = socket(&ctx, SocketType::Rep);
     zap.bind("inproc://zeromq.zap.01").unwrap();
 
-    let server = sock(&ctx, SocketType::Rep);
+    let server = socket(&ctx, SocketType::Rep);
     server.set_plain_server(true).unwrap();
     let mut mon = server
         .monitor(MonitorEvents::HANDSHAKE_FAILED_AUTH | MonitorEvents::HANDSHAKE_SUCCEEDED)
@@ -435,7 +425,7 @@ fn handshake_failed_auth_when_zap_refuses() {
 
     std::thread::scope(|scope| {
         scope.spawn(move || refuse_all(zap, 1));
-        let client = sock(&ctx, SocketType::Req);
+        let client = socket(&ctx, SocketType::Req);
         client.set_plain_username("user").unwrap();
         client.set_plain_password("wrong").unwrap();
         client.connect(&endpoint).unwrap();
@@ -458,7 +448,7 @@ fn unread_events_never_block_the_monitored_socket() {
     // while they are made: sending them must not block the socket (with a
     // bounded queue, the first bind past the mark would never return).
     let ctx = Context::new().unwrap();
-    let server = sock(&ctx, SocketType::Pull);
+    let server = socket(&ctx, SocketType::Pull);
     let mut mon = server
         .monitor(MonitorEvents::LISTENING | MonitorEvents::CLOSED)
         .unwrap();

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::{inproc, socket, TIMEOUT};
 use zmq4::{
-    Context, ErrorKind, ProxyStatistics, RecvFlags, SendFlags, Socket, SocketStatistics,
-    SocketType, SteerableProxy, ThreadedProxy,
+    Context, ErrorKind, ProxyControl, ProxyStatistics, RecvFlags, SendFlags, Socket,
+    SocketStatistics, SocketType, SteerableProxy, ThreadedProxy,
 };
 
 /// How long a test waits to conclude that a message is held back.
@@ -54,6 +54,30 @@ fn held_back(consumer: &Socket<'_>) {
     consumer.set_rcvtimeo(Some(TIMEOUT)).unwrap();
 }
 
+/// Runs a steerable proxy over a fresh [`pipeline`] on a scoped thread and
+/// hands `body` the producer, the consumer and the control handle. `body`
+/// must end the proxy; `run` must then have returned `Ok`. The handle is
+/// given back for checks after the proxy thread has gone.
+fn steered<'c>(
+    ctx: &'c Context,
+    body: impl FnOnce(&Socket<'c>, &Socket<'c>, &ProxyControl<'c>),
+) -> ProxyControl<'c> {
+    let Pipeline {
+        frontend,
+        backend,
+        producer,
+        consumer,
+    } = pipeline(ctx);
+    let (proxy, control) = SteerableProxy::new(ctx).unwrap();
+    std::thread::scope(|s| {
+        let _stop = common::ShutdownOnPanic(ctx);
+        let running = s.spawn(move || proxy.run(&frontend, &backend, None));
+        body(&producer, &consumer, &control);
+        running.join().unwrap().unwrap();
+    });
+    control
+}
+
 #[test]
 fn plain_proxy_forwards_and_returns_ok_on_shutdown() {
     let ctx = Context::new().unwrap();
@@ -83,64 +107,43 @@ fn plain_proxy_forwards_and_returns_ok_on_shutdown() {
 #[test]
 fn pause_holds_messages_back_and_resume_lets_them_through() {
     let ctx = Context::new().unwrap();
-    let Pipeline {
-        frontend,
-        backend,
-        producer,
-        consumer,
-    } = pipeline(&ctx);
-    let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
-    std::thread::scope(|s| {
-        let _stop = common::ShutdownOnPanic(&ctx);
-        let running = s.spawn(move || proxy.run(&frontend, &backend, None));
-
+    steered(&ctx, |producer, consumer, control| {
         producer.send("before", SendFlags::empty()).unwrap();
-        expect(&consumer, b"before");
+        expect(consumer, b"before");
 
         control.pause().unwrap();
         producer.send("while paused", SendFlags::empty()).unwrap();
-        held_back(&consumer);
+        held_back(consumer);
         // Pausing twice keeps it paused.
         control.pause().unwrap();
-        held_back(&consumer);
+        held_back(consumer);
 
         control.resume().unwrap();
-        expect(&consumer, b"while paused");
+        expect(consumer, b"while paused");
         producer.send("after", SendFlags::empty()).unwrap();
-        expect(&consumer, b"after");
+        expect(consumer, b"after");
 
         // And once more, so that a mixed-up pair of commands cannot pass.
         control.pause().unwrap();
         producer.send("again", SendFlags::empty()).unwrap();
-        held_back(&consumer);
+        held_back(consumer);
         control.resume().unwrap();
-        expect(&consumer, b"again");
+        expect(consumer, b"again");
 
         control.terminate().unwrap();
-        running.join().unwrap().unwrap();
     });
 }
 
 #[test]
 fn statistics_count_what_crossed_the_proxy() {
     let ctx = Context::new().unwrap();
-    let Pipeline {
-        frontend,
-        backend,
-        producer,
-        consumer,
-    } = pipeline(&ctx);
-    let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
-    std::thread::scope(|s| {
-        let _stop = common::ShutdownOnPanic(&ctx);
-        let running = s.spawn(move || proxy.run(&frontend, &backend, None));
-
+    steered(&ctx, |producer, consumer, control| {
         assert_eq!(control.statistics().unwrap(), ProxyStatistics::default());
 
         let payloads: [&[u8]; 4] = [b"", b"a", b"hello", &[7u8; 1000]];
         for payload in payloads {
             producer.send(payload, SendFlags::empty()).unwrap();
-            expect(&consumer, payload);
+            expect(consumer, payload);
         }
         let bytes: u64 = payloads.iter().map(|m| m.len() as u64).sum();
         let through = SocketStatistics {
@@ -183,7 +186,6 @@ fn statistics_count_what_crossed_the_proxy() {
         assert_eq!(control.statistics().unwrap(), stats);
 
         control.terminate().unwrap();
-        running.join().unwrap().unwrap();
     });
 }
 
@@ -203,18 +205,9 @@ fn counts_frames_follows_the_linked_version() {
 #[test]
 fn terminate_makes_run_return_and_the_handle_then_fails_cleanly() {
     let ctx = Context::new().unwrap();
-    let Pipeline {
-        frontend,
-        backend,
-        producer,
-        consumer,
-    } = pipeline(&ctx);
-    let (proxy, control) = SteerableProxy::new(&ctx).unwrap();
-    std::thread::scope(|s| {
-        let _stop = common::ShutdownOnPanic(&ctx);
-        let running = s.spawn(move || proxy.run(&frontend, &backend, None));
+    let control = steered(&ctx, |producer, consumer, control| {
         producer.send("x", SendFlags::empty()).unwrap();
-        expect(&consumer, b"x");
+        expect(consumer, b"x");
 
         control.terminate().unwrap();
         // terminate() returns once the proxy has stopped: the handle knows.
@@ -222,7 +215,6 @@ fn terminate_makes_run_return_and_the_handle_then_fails_cleanly() {
             control.statistics().unwrap_err().kind(),
             ErrorKind::InvalidState
         );
-        running.join().unwrap().unwrap();
     });
     // The handle says the proxy is gone instead of waiting.
     assert_eq!(control.pause().unwrap_err().kind(), ErrorKind::InvalidState);

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
+use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, SocketType};
 
 /// A REP worker: answers every request until the context is shut down.
 /// Returns how many requests it answered.
@@ -28,35 +28,6 @@ fn worker(ctx: &Context, backend: &str, id: usize) -> usize {
             Ok(()) => answered += 1,
             Err(e) if e.is_terminated() => return answered,
             Err(e) => panic!("worker {id}: {e}"),
-        }
-    }
-}
-
-/// Moves whole messages between the two sockets until the context is shut
-/// down. Without a poller, it checks each side without waiting and naps
-/// when both are idle.
-fn broker(frontend: Socket<'_>, backend: Socket<'_>) {
-    let mut parts = Vec::new();
-    loop {
-        let mut idle = true;
-        for (from, to) in [(&frontend, &backend), (&backend, &frontend)] {
-            parts.clear();
-            match from.recv_multipart_into(&mut parts, RecvFlags::DONTWAIT) {
-                Ok(_) => {
-                    idle = false;
-                    match to.send_multipart(parts.drain(..), SendFlags::empty()) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == ErrorKind::Terminated => return,
-                        Err(e) => panic!("broker: {e}"),
-                    }
-                }
-                Err(e) if e.is_would_block() => {}
-                Err(e) if e.is_terminated() => return,
-                Err(e) => panic!("broker: {e}"),
-            }
-        }
-        if idle {
-            std::thread::sleep(Duration::from_millis(1));
         }
     }
 }
@@ -82,7 +53,8 @@ fn workers_on_the_shared_context_answer_over_inproc() {
                 s.spawn(move || worker(ctx, backend_endpoint, id))
             })
             .collect();
-        s.spawn(move || broker(frontend, backend));
+        // The broker: returns Ok once the context is shut down.
+        let broker = s.spawn(move || zmq4::proxy(&frontend, &backend, None));
 
         // The client is another program as far as the broker knows: its
         // own context, over tcp.
@@ -104,6 +76,7 @@ fn workers_on_the_shared_context_answer_over_inproc() {
         // their sockets, the scope ends, and dropping the context then
         // terminates it without waiting on anything.
         ctx.shutdown().unwrap();
+        broker.join().unwrap().unwrap();
         workers.into_iter().map(|w| w.join().unwrap()).sum()
     });
     assert_eq!(answered, REQUESTS);

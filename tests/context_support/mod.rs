@@ -1,17 +1,7 @@
 //! Helpers shared by the context tests.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
 use zmq4::{Context, RecvFlags, SendFlags, Socket, SocketType};
-
-/// Linger 0 and send/receive timeouts, so that a bug fails instead of
-/// hanging.
-pub fn guard(sock: &Socket<'_>) {
-    sock.set_linger(Some(Duration::ZERO)).unwrap();
-    sock.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
-    sock.set_sndtimeo(Some(Duration::from_secs(5))).unwrap();
-}
 
 pub fn send(sock: &Socket<'_>, data: &[u8]) -> zmq4::Result<()> {
     sock.send(data, SendFlags::empty())
@@ -43,12 +33,10 @@ pub fn allowed_cpus() -> Vec<usize> {
 /// Starts the context's threads and uses them over tcp, which aborts the
 /// process if libzmq could not apply its thread settings.
 pub fn exercise(ctx: &Context) {
-    let pull = ctx.socket(SocketType::Pull).unwrap();
-    guard(&pull);
+    let pull = crate::common::socket(ctx, SocketType::Pull);
     pull.bind("tcp://127.0.0.1:*").unwrap();
     let endpoint = pull.last_endpoint().unwrap();
-    let push = ctx.socket(SocketType::Push).unwrap();
-    guard(&push);
+    let push = crate::common::socket(ctx, SocketType::Push);
     push.connect(&endpoint).unwrap();
     send(&push, b"threads run").unwrap();
     assert_eq!(recv(&pull).unwrap(), b"threads run");

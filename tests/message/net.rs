@@ -1,16 +1,8 @@
 //! Socket helpers for the message tests, on the safe API.
 
-use std::time::Duration;
-
 use zmq4::{Context, Message, RecvFlags, SendFlags, Socket, SocketType};
 
-/// A socket with linger 0 and a 5 s receive timeout.
-pub fn socket(ctx: &Context, kind: SocketType) -> Socket<'_> {
-    let sock = ctx.socket(kind).unwrap();
-    sock.set_linger(Some(Duration::ZERO)).unwrap();
-    sock.set_rcvtimeo(Some(Duration::from_secs(5))).unwrap();
-    sock
-}
+pub use crate::common::socket;
 
 /// Sends an owned message (`zmq_msg_send`: the buffer itself goes).
 pub fn send(sock: &Socket<'_>, msg: Message, more: bool) {

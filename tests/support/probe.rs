@@ -1,5 +1,5 @@
-//! Probes what the linked libzmq can do, through the raw layer
-//! (`zmq4::sys`) only: its version and capabilities (`zmq_has`) and, on
+//! Probes what the linked libzmq can do: its version and capabilities
+//! (through the safe API) and, through the raw layer (`zmq4::sys`), on
 //! Linux, how it treats the OS resources it creates: TCP keepalive on a
 //! connection, close-on-exec, eventfd signalers and the epoll poller.
 //!
@@ -14,21 +14,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use zmq4::sys::{self, ffi, RawContext, RawSocket};
-
-/// The capabilities `zmq_has` knows, as (name printed, name asked).
-/// libzmq spells the WebSocket ones in capitals.
-pub const CAPABILITIES: [(&str, &str); 10] = [
-    ("ipc", "ipc"),
-    ("pgm", "pgm"),
-    ("tipc", "tipc"),
-    ("norm", "norm"),
-    ("curve", "curve"),
-    ("gssapi", "gssapi"),
-    ("ws", "WS"),
-    ("wss", "WSS"),
-    ("vmci", "vmci"),
-    ("draft", "draft"),
-];
 
 /// The keepalive settings put on the probing connection. They differ from
 /// every OS default (Linux: 7200 s idle, 75 s interval, 9 probes), so
@@ -97,28 +82,17 @@ pub struct Signalers {
 /// probe's fds are not mistaken for another's.
 static FD_PROBES: Mutex<()> = Mutex::new(());
 
-/// The linked libzmq's version (`zmq_version`).
+/// The linked libzmq's version.
 pub fn version() -> (c_int, c_int, c_int) {
-    let (mut major, mut minor, mut patch) = (0, 0, 0);
-    // SAFETY: zmq_version writes three ints through valid pointers.
-    unsafe { ffi::zmq_version(&mut major, &mut minor, &mut patch) };
-    (major, minor, patch)
+    zmq4::version()
 }
 
-/// `zmq_has`. A name with a NUL byte is no capability.
-pub fn has(capability: &str) -> bool {
-    let Ok(name) = CString::new(capability) else {
-        return false;
-    };
-    // SAFETY: the pointer is a valid NUL-terminated string for the call.
-    unsafe { ffi::zmq_has(name.as_ptr()) != 0 }
-}
-
-/// Every entry of [`CAPABILITIES`] with whether the linked libzmq has it.
-pub fn capabilities() -> Vec<(&'static str, bool)> {
-    CAPABILITIES
+/// Every capability `zmq_has` knows, by its lower-case name (the keys
+/// `examples/build_info.rs` prints), with whether the linked libzmq has it.
+pub fn capabilities() -> Vec<(String, bool)> {
+    zmq4::Capability::ALL
         .iter()
-        .map(|&(shown, asked)| (shown, has(asked)))
+        .map(|cap| (cap.name().to_ascii_lowercase(), cap.is_available()))
         .collect()
 }
 
