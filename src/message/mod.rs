@@ -95,14 +95,18 @@ impl Message {
     /// when libzmq cannot allocate it.
     #[doc(alias = "zmq_msg_init_size")]
     pub fn with_size(len: usize) -> Result<Message> {
-        let mut raw = RawMessage::with_size(len)?;
+        // SAFETY: every byte of the content is written (zeroed) below,
+        // before anything can read it.
+        let mut msg = unsafe { Message::with_size_uninit(len)? };
         if len != 0 {
             // SAFETY: the message was just created with `len` bytes of
             // content that nothing else refers to; zmq_msg_data points at
             // them.
-            unsafe { ptr::write_bytes(ffi::zmq_msg_data(raw.as_mut_ptr()).cast::<u8>(), 0, len) };
+            unsafe {
+                ptr::write_bytes(ffi::zmq_msg_data(msg.raw.as_mut_ptr()).cast::<u8>(), 0, len)
+            };
         }
-        Ok(Message { raw })
+        Ok(msg)
     }
 
     /// A message of `len` bytes whose content is left as libzmq allocated
@@ -161,16 +165,18 @@ impl Message {
     #[doc(alias = "zmq_msg_init_size")]
     #[inline]
     pub fn copy_from(data: &[u8]) -> Result<Message> {
-        let mut raw = RawMessage::with_size(data.len())?;
+        // SAFETY: every byte of the content is written (copied from
+        // `data`) below, before anything can read it.
+        let mut msg = unsafe { Message::with_size_uninit(data.len())? };
         if !data.is_empty() {
             // SAFETY: the new message has exactly data.len() bytes of
             // private content at zmq_msg_data, which cannot overlap `data`.
             unsafe {
-                let dst = ffi::zmq_msg_data(raw.as_mut_ptr()).cast::<u8>();
+                let dst = ffi::zmq_msg_data(msg.raw.as_mut_ptr()).cast::<u8>();
                 ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len());
             }
         }
-        Ok(Message { raw })
+        Ok(msg)
     }
 
     /// A message over static data, without copying it.

@@ -35,16 +35,12 @@ impl Backend {
     }
 
     pub(super) fn modify(&mut self, index: usize, _: Target, events: PollEvents) -> Result<()> {
-        if let Some(item) = self.items.get_mut(index) {
-            item.events = events.bits();
-        }
+        self.items[index].events = events.bits();
         Ok(())
     }
 
     pub(super) fn remove(&mut self, index: usize, _: Target) -> Result<()> {
-        if index < self.items.len() {
-            self.items.remove(index);
-        }
+        self.items.remove(index);
         Ok(())
     }
 

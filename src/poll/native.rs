@@ -94,9 +94,7 @@ impl Backend {
             }
         };
         sys::cvt(rc)?;
-        if index < self.ids.len() {
-            self.ids.remove(index);
-        }
+        self.ids.remove(index);
         self.events.pop();
         Ok(())
     }

@@ -11,6 +11,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::socket::{PollEvents, Socket};
 use crate::sys::ffi;
 
+// Both backends keep their state entry by entry, in the order of
+// `Poller::entries`; `modify` and `remove` are given the index of an entry
+// the poller has just found, so it is always in range.
 #[cfg(feature = "draft")]
 #[path = "native.rs"]
 mod backend;

@@ -216,14 +216,13 @@ impl<'ctx> Socket<'ctx> {
         };
         // SAFETY: the caller guarantees a live socket that we now own.
         let raw = unsafe { RawSocket::from_ptr(ptr) };
-        let kind = match raw.get_int(ffi::ZMQ_TYPE) {
-            Ok(t) => SocketType::from_raw(t).ok_or_else(|| {
+        let kind = raw.get_int(ffi::ZMQ_TYPE).and_then(|t| {
+            SocketType::from_raw(t).ok_or_else(|| {
                 Error::from_errno(ffi::errno::ENOTSUP).with_detail(format!(
                     "Socket::from_raw: socket type {t} is not known to this build"
                 ))
-            }),
-            Err(err) => Err(err),
-        };
+            })
+        });
         match kind {
             Ok(kind) => Ok(Socket { raw, ctx, kind }),
             Err(err) => {

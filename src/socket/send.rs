@@ -239,9 +239,10 @@ impl Socket<'_> {
             } else {
                 flags
             };
-            if let Err(error) = self.send_msg_mut(&mut current, part_flags) {
+            if let Err(err) = self.send_msg(current, part_flags) {
+                let (error, msg) = err.into_parts();
                 let mut unsent = Vec::with_capacity(2 + parts.size_hint().0);
-                unsent.push(current);
+                unsent.push(msg);
                 unsent.extend(next.map(Into::into));
                 unsent.extend(parts.map(Into::into));
                 return Err(MultipartSendError {
@@ -252,13 +253,8 @@ impl Socket<'_> {
             }
             sent += 1;
             match next {
-                // `current` was sent, so it is empty: replacing it without
-                // closing it leaks nothing (see send_msg).
-                Some(part) => std::mem::forget(std::mem::replace(&mut current, part.into())),
-                None => {
-                    std::mem::forget(current);
-                    return Ok(());
-                }
+                Some(part) => current = part.into(),
+                None => return Ok(()),
             }
         }
     }
