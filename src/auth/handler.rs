@@ -8,7 +8,6 @@
 //! and it closes its sockets and ends.
 
 use std::collections::HashMap;
-use std::ffi::CString;
 use std::os::raw::{c_int, c_short};
 use std::sync::{Arc, RwLock};
 
@@ -89,11 +88,10 @@ pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies, on_exi
     // call, whereas closing leaves that to its reaper thread, later. Once
     // this thread has ended the name is free for a new handler, and no new
     // handshake is sent to one that is going away.
-    if let Ok(endpoint) = CString::new(super::ZAP_ENDPOINT) {
-        // SAFETY: the socket is open and the endpoint a valid C string.
-        // After a context shutdown this fails with ETERM, which is fine:
-        // the context is ending.
-        unsafe { ffi::zmq_unbind(zap.as_ptr(), endpoint.as_ptr()) };
+    // After a context shutdown this fails with ETERM, which is fine: the
+    // context is ending.
+    if let Ok(endpoint) = crate::socket::endpoint_cstring(super::ZAP_ENDPOINT) {
+        let _ = zap.unbind(&endpoint);
     }
     drop(_exit);
     drop(zap);

@@ -116,8 +116,7 @@ impl<'ctx> Authenticator<'ctx> {
         let thread_side = RawSocket::new(&ctx.raw, ffi::ZMQ_PAIR)?;
         thread_side.set_int(ffi::ZMQ_LINGER, 0)?;
         let c_endpoint = crate::socket::endpoint_cstring(&control_endpoint)?;
-        // SAFETY: the socket is open and the endpoint a valid C string.
-        crate::sys::cvt(unsafe { ffi::zmq_bind(thread_side.as_ptr(), c_endpoint.as_ptr()) })?;
+        thread_side.bind(&c_endpoint)?;
         let control = ctx.socket(SocketType::Pair)?;
         control.set_linger(Some(Duration::ZERO))?;
         control.set_sndtimeo(Some(Duration::from_secs(1)))?;
@@ -211,12 +210,9 @@ fn bind_zap(ctx: &Context, zap: &RawSocket) -> Result<()> {
     let endpoint = crate::socket::endpoint_cstring(ZAP_ENDPOINT)?;
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        // SAFETY: the socket is open and the endpoint a valid C string.
-        let rc = unsafe { ffi::zmq_bind(zap.as_ptr(), endpoint.as_ptr()) };
-        if rc == 0 {
+        let Err(err) = zap.bind(&endpoint) else {
             return Ok(());
-        }
-        let err = crate::sys::last_error();
+        };
         if err.kind() == ErrorKind::AddressInUse && !running_in(ctx) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
             continue;

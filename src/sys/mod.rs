@@ -205,6 +205,19 @@ impl RawSocket {
         Ok(c_int::from_ne_bytes(buf))
     }
 
+    /// `zmq_bind` to a NUL-terminated endpoint.
+    pub fn bind(&self, endpoint: &CStr) -> Result<(), Error> {
+        // SAFETY: the socket is live and `endpoint` is a NUL-terminated
+        // string that outlives the call; libzmq copies what it keeps.
+        cvt(unsafe { ffi::zmq_bind(self.as_ptr(), endpoint.as_ptr()) }).map(drop)
+    }
+
+    /// `zmq_unbind` from a NUL-terminated endpoint.
+    pub fn unbind(&self, endpoint: &CStr) -> Result<(), Error> {
+        // SAFETY: as for `bind`.
+        cvt(unsafe { ffi::zmq_unbind(self.as_ptr(), endpoint.as_ptr()) }).map(drop)
+    }
+
     /// `zmq_close`. On failure the socket is handed back.
     pub fn close(self) -> Result<(), (Self, Error)> {
         // SAFETY: the handle is live and owned; after success it is forgotten.
