@@ -369,8 +369,17 @@ mod imp {
 
         /// Parks the task until `dir` may be ready: `Ready(Ok)` means
         /// "try the operation again". Called only after libzmq said the
-        /// operation would block.
+        /// operation would block. A failed wait ends the wait: nothing
+        /// waits in `dir` any more.
         pub(super) fn poll_wait(&mut self, cx: &mut Context<'_>, dir: Dir) -> Poll<Result<()>> {
+            let res = self.poll_wait_for(cx, dir);
+            if let Poll::Ready(Err(_)) = res {
+                self.waiting[dir as usize] = false;
+            }
+            res
+        }
+
+        fn poll_wait_for(&mut self, cx: &mut Context<'_>, dir: Dir) -> Poll<Result<()>> {
             // The task's waker first, so that a wake-up arriving as soon as
             // tokio has our registration finds it.
             self.wakers.set(dir, cx.waker());
