@@ -7,6 +7,7 @@
 #![allow(dead_code)] // each tool uses a part of this module
 
 use std::process::exit;
+use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
 
 use zmq4::{Error, Message, RecvFlags, SendFlags, Socket};
@@ -128,6 +129,29 @@ pub fn timed_receives(s: &Socket, message_size: usize, message_count: i32) -> u6
         i += 1;
     }
     watch.stop().max(1)
+}
+
+/// libzmq's `zmq_threadstart` as the inproc tools use it: the worker thread,
+/// or `error in pthread_create` and exit status 255.
+pub fn thread_start<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    f: impl FnOnce() + Send + 'scope,
+) -> ScopedJoinHandle<'scope, ()> {
+    std::thread::Builder::new()
+        .spawn_scoped(scope, f)
+        .unwrap_or_else(|e| {
+            println!("error in pthread_create: {e}");
+            exit(255)
+        })
+}
+
+/// libzmq's `zmq_threadclose`: joins the worker, or `error in
+/// pthread_join` and exit status 255.
+pub fn thread_close(thread: ScopedJoinHandle<'_, ()>) {
+    if thread.join().is_err() {
+        println!("error in pthread_join");
+        exit(255);
+    }
 }
 
 /// libzmq's `zmq_stopwatch_start`/`zmq_stopwatch_stop`: whole microseconds

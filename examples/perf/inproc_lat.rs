@@ -10,7 +10,9 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{atoi, f3, size_arg, timed_roundtrips, usage, OrExit, OrFail};
+use common::{
+    atoi, f3, size_arg, thread_close, thread_start, timed_roundtrips, usage, OrExit, OrFail,
+};
 use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
 
 fn worker(ctx: &Context, roundtrip_count: i32) {
@@ -41,12 +43,7 @@ fn main() {
     s.bind("inproc://lat_test").or_fail("zmq_bind");
 
     let latency = std::thread::scope(|scope| {
-        let local_thread = std::thread::Builder::new()
-            .spawn_scoped(scope, || worker(&ctx, roundtrip_count))
-            .unwrap_or_else(|e| {
-                println!("error in pthread_create: {e}");
-                std::process::exit(255)
-            });
+        let local_thread = thread_start(scope, || worker(&ctx, roundtrip_count));
 
         // Zero-filled, as the C tool's memset.
         let mut msg = Message::with_size(message_size).or_fail("zmq_msg_init_size");
@@ -59,10 +56,7 @@ fn main() {
 
         let latency = elapsed as f64 / f64::from(roundtrip_count.wrapping_mul(2));
 
-        if local_thread.join().is_err() {
-            println!("error in pthread_join");
-            std::process::exit(255);
-        }
+        thread_close(local_thread);
         latency
     });
 

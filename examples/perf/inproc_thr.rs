@@ -10,7 +10,7 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{atoi, size_arg, timed_receives, usage, OrExit, OrFail};
+use common::{atoi, size_arg, thread_close, thread_start, timed_receives, usage, OrExit, OrFail};
 use zmq4::{Context, Message, SendFlags, SocketType};
 
 fn worker(ctx: &Context, message_size: usize, message_count: i32) {
@@ -41,22 +41,14 @@ fn main() {
     s.bind("inproc://thr_test").or_fail("zmq_bind");
 
     let elapsed = std::thread::scope(|scope| {
-        let local_thread = std::thread::Builder::new()
-            .spawn_scoped(scope, || worker(&ctx, message_size, message_count))
-            .unwrap_or_else(|e| {
-                println!("error in pthread_create: {e}");
-                std::process::exit(255)
-            });
+        let local_thread = thread_start(scope, || worker(&ctx, message_size, message_count));
 
         println!("message size: {} [B]", message_size as i32);
         println!("message count: {message_count}");
 
         let elapsed = timed_receives(&s, message_size, message_count);
 
-        if local_thread.join().is_err() {
-            println!("error in pthread_join");
-            std::process::exit(255);
-        }
+        thread_close(local_thread);
         elapsed
     });
 
