@@ -46,11 +46,7 @@ fn run(args: &common::Args, count: u64, echo: bool) -> zmq4::Result<()> {
         responder.connect(&endpoint)?;
         println!("connected: {endpoint}");
     } else {
-        responder.bind(&args.string("--bind", "tcp://127.0.0.1:5555"))?;
-        println!(
-            "bound: {}",
-            common::connectable(&responder.last_endpoint()?)
-        );
+        common::bind(&responder, &args.string("--bind", "tcp://127.0.0.1:5555"))?;
     }
 
     let mut served = 0;

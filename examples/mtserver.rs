@@ -63,8 +63,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
 
     let ctx = Context::new()?;
     let clients = ctx.socket(SocketType::Router)?;
-    clients.bind(&args.string("--bind", "tcp://127.0.0.1:5555"))?;
-    println!("bound: {}", common::connectable(&clients.last_endpoint()?));
+    common::bind(&clients, &args.string("--bind", "tcp://127.0.0.1:5555"))?;
     let backend = ctx.socket(SocketType::Dealer)?;
     backend.bind("inproc://workers")?;
 

@@ -56,11 +56,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     // Pass on every subscription, even one another subscriber already made,
     // so that each subscriber is counted.
     publisher.set_xpub_verbose(true)?;
-    publisher.bind(&args.string("--bind", "tcp://127.0.0.1:5556"))?;
-    println!(
-        "bound: {}",
-        common::connectable(&publisher.last_endpoint()?)
-    );
+    common::bind(&publisher, &args.string("--bind", "tcp://127.0.0.1:5556"))?;
 
     common::wait_for_subscribers(&publisher, subscribers)?;
 

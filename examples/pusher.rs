@@ -37,8 +37,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let pusher = ctx.socket(SocketType::Push)?;
     // Options that shape the queues are set before bind/connect.
     pusher.set_sndhwm(args.number("--sndhwm", 110))?;
-    pusher.bind(&args.string("--bind", "tcp://127.0.0.1:5557"))?;
-    println!("bound: {}", common::connectable(&pusher.last_endpoint()?));
+    common::bind(&pusher, &args.string("--bind", "tcp://127.0.0.1:5557"))?;
 
     for i in 1..=count {
         let task = format!("task {i}");

@@ -43,8 +43,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 0);
     let ctx = Context::new()?;
     let router = ctx.socket(SocketType::Router)?;
-    router.bind(&args.string("--bind", "tcp://127.0.0.1:5560"))?;
-    println!("bound: {}", common::connectable(&router.last_endpoint()?));
+    common::bind(&router, &args.string("--bind", "tcp://127.0.0.1:5560"))?;
 
     let mut served = 0;
     while count == 0 || served < count {

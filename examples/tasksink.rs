@@ -36,8 +36,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 100);
     let ctx = Context::new()?;
     let receiver = ctx.socket(SocketType::Pull)?;
-    receiver.bind(&args.string("--bind", "tcp://127.0.0.1:5558"))?;
-    println!("bound: {}", common::connectable(&receiver.last_endpoint()?));
+    common::bind(&receiver, &args.string("--bind", "tcp://127.0.0.1:5558"))?;
     let controller = ctx.socket(SocketType::Pub)?;
     controller.bind(&args.string("--control", "tcp://127.0.0.1:5559"))?;
     println!(

@@ -45,8 +45,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
 
     let ctx = Context::new()?;
     let sender = ctx.socket(SocketType::Push)?;
-    sender.bind(&args.string("--bind", "tcp://127.0.0.1:5557"))?;
-    println!("bound: {}", common::connectable(&sender.last_endpoint()?));
+    common::bind(&sender, &args.string("--bind", "tcp://127.0.0.1:5557"))?;
     let sink = ctx.socket(SocketType::Push)?;
     sink.connect(&args.string("--sink", "tcp://127.0.0.1:5558"))?;
 

@@ -47,11 +47,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let ctx = Context::new()?;
     let publisher = ctx.socket(SocketType::XPub)?;
     publisher.set_xpub_verbose(true)?;
-    publisher.bind(&args.string("--bind", "tcp://127.0.0.1:5556"))?;
-    println!(
-        "bound: {}",
-        common::connectable(&publisher.last_endpoint()?)
-    );
+    common::bind(&publisher, &args.string("--bind", "tcp://127.0.0.1:5556"))?;
     common::wait_for_subscribers(&publisher, args.number("--subscribers", 1))?;
 
     let mut rng = common::Rng::new();

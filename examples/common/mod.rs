@@ -127,6 +127,15 @@ pub fn connectable(bound: &str) -> String {
     bound.to_string()
 }
 
+/// Binds `socket` to `endpoint` and prints `bound: ENDPOINT`, the
+/// [`connectable`] form of where it listens (the tests read that line to
+/// learn the port `tcp://127.0.0.1:*` picked).
+pub fn bind(socket: &zmq4::Socket<'_>, endpoint: &str) -> zmq4::Result<()> {
+    socket.bind(endpoint)?;
+    println!("bound: {}", connectable(&socket.last_endpoint()?));
+    Ok(())
+}
+
 /// A small pseudo-random generator (xorshift64*), enough for the
 /// made-up data of the examples without a dependency.
 pub struct Rng(u64);

@@ -10,7 +10,9 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{atoi, f3, size_arg, usage, wrong_size, OrFail, Stopwatch};
+use common::{
+    atoi, f3, size_arg, thread_close, thread_start, timed_roundtrips, usage, OrExit, OrFail,
+};
 use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
 
 fn worker(ctx: &Context, roundtrip_count: i32) {
@@ -28,21 +30,6 @@ fn worker(ctx: &Context, roundtrip_count: i32) {
     s.close().map_err(|(_, e)| e).or_exit("zmq_close");
 }
 
-/// The worker's errors end the process with status 1 (C: `exit (1)`).
-trait OrExit<T> {
-    fn or_exit(self, call: &str) -> T;
-}
-
-impl<T, E: Into<zmq4::Error>> OrExit<T> for Result<T, E> {
-    #[inline]
-    fn or_exit(self, call: &str) -> T {
-        self.unwrap_or_else(|e| {
-            println!("error in {call}: {}", e.into().message());
-            std::process::exit(1)
-        })
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
@@ -56,12 +43,7 @@ fn main() {
     s.bind("inproc://lat_test").or_fail("zmq_bind");
 
     let latency = std::thread::scope(|scope| {
-        let local_thread = std::thread::Builder::new()
-            .spawn_scoped(scope, || worker(&ctx, roundtrip_count))
-            .unwrap_or_else(|e| {
-                println!("error in pthread_create: {e}");
-                std::process::exit(255)
-            });
+        let local_thread = thread_start(scope, || worker(&ctx, roundtrip_count));
 
         // Zero-filled, as the C tool's memset.
         let mut msg = Message::with_size(message_size).or_fail("zmq_msg_init_size");
@@ -69,26 +51,12 @@ fn main() {
         println!("message size: {} [B]", message_size as i32);
         println!("roundtrip count: {roundtrip_count}");
 
-        let watch = Stopwatch::start();
-        let mut i = 0;
-        while i != roundtrip_count {
-            s.send_msg_mut(&mut msg, SendFlags::empty())
-                .or_fail("zmq_sendmsg");
-            s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
-            if msg.len() != message_size {
-                wrong_size();
-            }
-            i += 1;
-        }
-        let elapsed = watch.stop();
+        let elapsed = timed_roundtrips(&s, &mut msg, message_size, roundtrip_count);
         drop(msg);
 
         let latency = elapsed as f64 / f64::from(roundtrip_count.wrapping_mul(2));
 
-        if local_thread.join().is_err() {
-            println!("error in pthread_join");
-            std::process::exit(255);
-        }
+        thread_close(local_thread);
         latency
     });
 

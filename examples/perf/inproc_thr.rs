@@ -10,8 +10,8 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{atoi, size_arg, usage, wrong_size, OrFail, Stopwatch};
-use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
+use common::{atoi, size_arg, thread_close, thread_start, timed_receives, usage, OrExit, OrFail};
+use zmq4::{Context, Message, SendFlags, SocketType};
 
 fn worker(ctx: &Context, message_size: usize, message_count: i32) {
     let s = ctx.socket(SocketType::Push).or_exit("zmq_socket");
@@ -28,21 +28,6 @@ fn worker(ctx: &Context, message_size: usize, message_count: i32) {
     s.close().map_err(|(_, e)| e).or_exit("zmq_close");
 }
 
-/// The worker's errors end the process with status 1 (C: `exit (1)`).
-trait OrExit<T> {
-    fn or_exit(self, call: &str) -> T;
-}
-
-impl<T, E: Into<zmq4::Error>> OrExit<T> for Result<T, E> {
-    #[inline]
-    fn or_exit(self, call: &str) -> T {
-        self.unwrap_or_else(|e| {
-            println!("error in {call}: {}", e.into().message());
-            std::process::exit(1)
-        })
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
@@ -56,39 +41,14 @@ fn main() {
     s.bind("inproc://thr_test").or_fail("zmq_bind");
 
     let elapsed = std::thread::scope(|scope| {
-        let local_thread = std::thread::Builder::new()
-            .spawn_scoped(scope, || worker(&ctx, message_size, message_count))
-            .unwrap_or_else(|e| {
-                println!("error in pthread_create: {e}");
-                std::process::exit(255)
-            });
-
-        let mut msg = Message::new();
+        let local_thread = thread_start(scope, || worker(&ctx, message_size, message_count));
 
         println!("message size: {} [B]", message_size as i32);
         println!("message count: {message_count}");
 
-        s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
-        if msg.len() != message_size {
-            wrong_size();
-        }
+        let elapsed = timed_receives(&s, message_size, message_count);
 
-        let watch = Stopwatch::start();
-        let mut i = 0;
-        while i != message_count - 1 {
-            s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
-            if msg.len() != message_size {
-                wrong_size();
-            }
-            i += 1;
-        }
-        let elapsed = watch.stop().max(1);
-        drop(msg);
-
-        if local_thread.join().is_err() {
-            println!("error in pthread_join");
-            std::process::exit(255);
-        }
+        thread_close(local_thread);
         elapsed
     });
 

@@ -10,8 +10,8 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{atoi, size_arg, usage, wrong_size, OrFail, Stopwatch};
-use zmq4::{Context, CurveSecretKey, Message, RecvFlags, SocketType};
+use common::{atoi, size_arg, timed_receives, usage, OrFail};
+use zmq4::{Context, CurveSecretKey, SocketType};
 
 // The key is arbitrary but must match remote_thr's (as in the C tools).
 const SERVER_PRVKEY: &str = "{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
@@ -35,23 +35,7 @@ fn main() {
     }
     s.bind(bind_to).or_fail("zmq_bind");
 
-    let mut msg = Message::new();
-    s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
-    if msg.len() != message_size {
-        wrong_size();
-    }
-
-    let watch = Stopwatch::start();
-    let mut i = 0;
-    while i != message_count - 1 {
-        s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
-        if msg.len() != message_size {
-            wrong_size();
-        }
-        i += 1;
-    }
-    let elapsed = watch.stop().max(1);
-    drop(msg);
+    let elapsed = timed_receives(&s, message_size, message_count);
 
     let throughput = message_count as f64 / elapsed as f64 * 1_000_000.0;
     let megabits = throughput * message_size as f64 * 8.0 / 1_000_000.0;

@@ -9,8 +9,8 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{atoi, f3, size_arg, usage, wrong_size, OrFail, Stopwatch};
-use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
+use common::{atoi, f3, size_arg, timed_roundtrips, usage, OrFail};
+use zmq4::{Context, Message, SocketType};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -28,18 +28,7 @@ fn main() {
     // Zero-filled, as the C tool's memset.
     let mut msg = Message::with_size(message_size).or_fail("zmq_msg_init_size");
 
-    let watch = Stopwatch::start();
-    let mut i = 0;
-    while i != roundtrip_count {
-        s.send_msg_mut(&mut msg, SendFlags::empty())
-            .or_fail("zmq_sendmsg");
-        s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
-        if msg.len() != message_size {
-            wrong_size();
-        }
-        i += 1;
-    }
-    let elapsed = watch.stop();
+    let elapsed = timed_roundtrips(&s, &mut msg, message_size, roundtrip_count);
     drop(msg);
 
     let latency = elapsed as f64 / f64::from(roundtrip_count.wrapping_mul(2));
