@@ -267,26 +267,18 @@ fn link_cxx_runtime() {
     }
 }
 
-/// Step 3: build libzmq 4.3.5 from source.
+/// Step 3: build libzmq 4.3.5 from source, with CURVE (libsodium, also
+/// from source) unless feature `curve` is off. Optimised whatever the
+/// profile, unless `ZMQ4_LIBZMQ_DEBUG` asks for a debug build.
 fn build_vendored(draft: bool, tried: &[String]) -> Found {
     let mut build = zmq_sys_vendored::Build::new();
-    build.draft(draft);
+    build
+        .draft(draft)
+        .curve(feature("curve"))
+        .debug(env_flag("ZMQ4_LIBZMQ_DEBUG"));
     if let Some(dir) = env_var("ZMQ4_LIBZMQ_SOURCE") {
         build.source_dir(dir);
     }
-    // libsodium-sys-stable (feature `curve`) has `links = "sodium"`, so its
-    // build script tells us where it put the headers and the library.
-    let sodium = match (
-        env::var_os("DEP_SODIUM_INCLUDE"),
-        env::var_os("DEP_SODIUM_LIB"),
-    ) {
-        (Some(include), Some(lib)) if feature("curve") => Some(zmq_sys_vendored::Sodium {
-            include_dir: include.into(),
-            lib_dir: lib.into(),
-        }),
-        _ => None,
-    };
-    build.libsodium(sodium);
     match build.build() {
         Ok(artifacts) => Found {
             source: Source::Vendored,
@@ -357,7 +349,7 @@ fn version_at_least(version: &str, floor: (u32, u32)) -> bool {
 fn regenerate_bindings() {
     let source = match env_var("ZMQ4_LIBZMQ_SOURCE") {
         Some(dir) => PathBuf::from(dir),
-        None => zmq_sys_vendored::find_source().unwrap_or_else(|e| panic!("zmq4: {e}")),
+        None => zmq_sys_vendored::libzmq_source(),
     };
     let header = source.join("include").join("zmq.h");
     let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
