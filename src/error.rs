@@ -5,7 +5,8 @@ use std::fmt;
 use std::io;
 use std::os::raw::c_int;
 
-use crate::sys::{self, ffi::errno as e};
+use crate::message::Message;
+use crate::sys::{ffi::errno as e, Errno};
 
 /// What kind of failure an [`Error`] is: the part code branches on.
 ///
@@ -14,9 +15,12 @@ use crate::sys::{self, ffi::errno as e};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The call would have blocked (`EAGAIN`): no message under
-    /// `DONTWAIT`, a full queue, or a send/receive timeout expired.
+    /// The call would have blocked (`EAGAIN` under `DONTWAIT`): no message
+    /// to receive, or no room to send.
     WouldBlock,
+    /// A blocking send or receive gave up after the socket's `SNDTIMEO` or
+    /// `RCVTIMEO` (`EAGAIN` without `DONTWAIT`).
+    TimedOut,
     /// A signal interrupted a blocking call (`EINTR`).
     Interrupted,
     /// The context was shut down or terminated (`ETERM`).
@@ -104,6 +108,7 @@ impl ErrorKind {
     pub fn description(self) -> &'static str {
         match self {
             ErrorKind::WouldBlock => "operation would block",
+            ErrorKind::TimedOut => "timed out",
             ErrorKind::Interrupted => "interrupted by a signal",
             ErrorKind::Terminated => "context terminated",
             ErrorKind::HostUnreachable => "host unreachable",
@@ -135,10 +140,15 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 struct Extra {
     detail: Option<Cow<'static, str>>,
     bytes: Option<Vec<u8>>,
+    /// The message parts a failed send hands back.
+    unsent: Vec<Message>,
+    /// The detail says all there is to say: libzmq's text for the errno
+    /// is not appended (it would add nothing, or contradict it).
+    complete: bool,
 }
 
 /// An error from libzmq or from checks made on our side.
@@ -182,9 +192,21 @@ impl Error {
             kind,
             extra: Some(Box::new(Extra {
                 detail: Some(detail.into()),
-                bytes: None,
+                complete: true,
+                ..Extra::default()
             })),
         }
+    }
+
+    /// The same error, explained by `text`, which replaces the detail and
+    /// libzmq's text for the errno (the errno stays).
+    #[cold]
+    pub(crate) fn explained(mut self, kind: ErrorKind, text: impl Into<Cow<'static, str>>) -> Self {
+        self.kind = kind;
+        let extra = self.extra.get_or_insert_with(Box::default);
+        extra.detail = Some(text.into());
+        extra.complete = true;
+        self
     }
 
     /// Received bytes that are not UTF-8; the error keeps them.
@@ -196,6 +218,8 @@ impl Error {
             extra: Some(Box::new(Extra {
                 detail: Some(detail.into()),
                 bytes: Some(err.into_bytes()),
+                complete: true,
+                ..Extra::default()
             })),
         }
     }
@@ -209,13 +233,7 @@ impl Error {
 
     /// The same error with a detail saying what it concerns.
     pub(crate) fn with_detail(mut self, detail: impl Into<Cow<'static, str>>) -> Self {
-        let extra = self.extra.get_or_insert_with(|| {
-            Box::new(Extra {
-                detail: None,
-                bytes: None,
-            })
-        });
-        extra.detail = Some(detail.into());
+        self.extra.get_or_insert_with(Box::default).detail = Some(detail.into());
         self
     }
 
@@ -232,8 +250,8 @@ impl Error {
     }
 
     /// libzmq's text for the errno (`zmq_strerror`).
-    pub fn message(&self) -> &'static str {
-        sys::strerror(self.errno)
+    pub fn message(&self) -> String {
+        Errno(self.errno).message()
     }
 
     /// What the error concerns, when known (an endpoint, an option...).
@@ -246,10 +264,55 @@ impl Error {
         self.extra?.bytes
     }
 
-    /// Whether the call would have blocked (`EAGAIN`).
+    /// The same error, holding the message parts that were not sent.
+    pub(crate) fn with_unsent(mut self, unsent: Vec<Message>) -> Self {
+        if !unsent.is_empty() {
+            self.extra.get_or_insert_with(Box::default).unsent = unsent;
+        }
+        self
+    }
+
+    /// The message parts a failed send hands back: the message that
+    /// [`Socket::send`](crate::Socket::send) was given by value, or the
+    /// parts in a [`SendError`](crate::SendError) or
+    /// [`MultipartSendError`](crate::MultipartSendError) turned into this
+    /// error (by `?`); empty for any other error.
+    pub fn unsent(&self) -> &[Message] {
+        self.extra.as_ref().map_or(&[], |e| &e.unsent)
+    }
+
+    /// The message parts a failed send hands back (see
+    /// [`unsent`](Error::unsent)), taken out of the error.
+    ///
+    /// ```
+    /// use zmq4::{Context, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let push = ctx.socket(SocketType::Push)?; // no peer yet
+    /// let report = "x".repeat(1000);
+    /// let err = push.send(report, SendFlags::DONTWAIT).unwrap_err();
+    /// let parts = err.into_unsent();
+    /// assert_eq!(parts[0].len(), 1000); // the very buffer, not a copy
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    pub fn into_unsent(self) -> Vec<Message> {
+        self.extra.map(|e| e.unsent).unwrap_or_default()
+    }
+
+    /// Whether the call found no message to receive or no room to send
+    /// (`EAGAIN`): at once under `DONTWAIT` ([`ErrorKind::WouldBlock`]),
+    /// or after the socket's send or receive timeout
+    /// ([`ErrorKind::TimedOut`]).
     #[inline]
     pub fn is_would_block(&self) -> bool {
-        self.kind == ErrorKind::WouldBlock
+        self.errno == e::EAGAIN
+    }
+
+    /// Whether a blocking send or receive timed out
+    /// ([`ErrorKind::TimedOut`]).
+    #[inline]
+    pub fn is_timed_out(&self) -> bool {
+        self.kind == ErrorKind::TimedOut
     }
 
     /// Whether the context was terminated (`ETERM`).
@@ -260,10 +323,26 @@ impl Error {
 
     fn render(&self) -> String {
         match self.detail() {
-            Some(detail) if self.kind == ErrorKind::InvalidUtf8 => detail.to_string(),
+            Some(detail) if self.extra.as_ref().is_some_and(|e| e.complete) => detail.to_string(),
             Some(detail) => format!("{detail}: {}", self.message()),
-            None => self.message().to_string(),
+            None => self.message(),
         }
+    }
+}
+
+impl From<Errno> for Error {
+    #[inline]
+    fn from(errno: Errno) -> Error {
+        Error::from_errno(errno.0)
+    }
+}
+
+impl Error {
+    /// The error of the last libzmq call that failed on this thread.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn last() -> Error {
+        Error::from_errno(Errno::last().0)
     }
 }
 
@@ -284,6 +363,7 @@ impl From<Error> for io::Error {
     fn from(err: Error) -> io::Error {
         let kind = match err.kind {
             ErrorKind::WouldBlock => io::ErrorKind::WouldBlock,
+            ErrorKind::TimedOut => io::ErrorKind::TimedOut,
             ErrorKind::Interrupted => io::ErrorKind::Interrupted,
             ErrorKind::InvalidEndpoint | ErrorKind::InvalidArgument => io::ErrorKind::InvalidInput,
             ErrorKind::InvalidUtf8 => io::ErrorKind::InvalidData,

@@ -5,17 +5,15 @@ use std::borrow::{Borrow, Cow};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::mem::ManuallyDrop;
-use std::os::raw::c_void;
 
 use super::{Message, INLINE_MAX};
-use crate::sys::RawMessage;
+use crate::raw::RawMessage;
 
 /// Reports a failed allocation the way Rust's collections do (by default
 /// the process aborts with a message).
 #[cold]
 #[inline(never)]
-fn out_of_memory(size: usize) -> ! {
+pub(super) fn out_of_memory(size: usize) -> ! {
     let layout = std::alloc::Layout::from_size_align(size.max(1), 1)
         .unwrap_or(std::alloc::Layout::new::<u8>());
     std::alloc::handle_alloc_error(layout)
@@ -27,29 +25,6 @@ pub(super) fn copy_or_abort(data: &[u8]) -> Message {
     match Message::copy_from(data) {
         Ok(msg) => msg,
         Err(_) => out_of_memory(data.len()),
-    }
-}
-
-/// The free function for buffers adopted from a `Vec<u8>`: `data` is the
-/// vector's pointer and `hint` carries its capacity (as an integer, so no
-/// allocation is needed to remember it).
-///
-/// libzmq calls it exactly once, from whichever thread drops the last
-/// reference (often its I/O thread). A `Vec<u8>` may be freed from any
-/// thread. A panic (possible only from a custom global allocator) must not
-/// unwind into C, so it aborts the process.
-unsafe extern "C" fn free_vec(data: *mut c_void, hint: *mut c_void) {
-    let capacity = hint as usize;
-    let freed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: `data` and `capacity` are the pointer and capacity of a
-        // Vec<u8> that From<Vec<u8>> gave up to libzmq, which calls this
-        // once per buffer. Length 0 is valid (<= capacity) and u8 needs no
-        // drop, so this rebuilds the allocation with its real layout and
-        // frees it.
-        drop(unsafe { Vec::from_raw_parts(data.cast::<u8>(), 0, capacity) });
-    }));
-    if freed.is_err() {
-        std::process::abort();
     }
 }
 
@@ -65,22 +40,11 @@ impl From<Vec<u8>> for Message {
             // vector is freed now.
             return copy_or_abort(&data);
         }
-        let mut data = ManuallyDrop::new(data);
-        let (ptr, len, capacity) = (data.as_mut_ptr(), data.len(), data.capacity());
-        // SAFETY: the buffer is valid for `len` bytes and, once given up
-        // (ManuallyDrop), stays valid until libzmq calls free_vec with it
-        // and the capacity, which frees it the way Vec would. free_vec may
-        // run on any thread (a Vec<u8> is Send) and never unwinds.
-        let raw = unsafe {
-            RawMessage::from_raw_parts(ptr.cast(), len, Some(free_vec), capacity as *mut c_void)
-        };
-        match raw {
+        match RawMessage::from_vec(data) {
             Ok(raw) => Message { raw },
-            Err(_) => {
-                // SAFETY: zmq_msg_init_data failed (ENOMEM for its
-                // descriptor): libzmq kept no pointer and will never call
-                // free_vec, so the buffer is still ours, exactly once.
-                drop(unsafe { Vec::from_raw_parts(ptr, len, capacity) });
+            // libzmq could not allocate its descriptor of the buffer.
+            Err((data, _)) => {
+                drop(data);
                 out_of_memory(std::mem::size_of::<[usize; 5]>())
             }
         }
@@ -180,6 +144,23 @@ impl From<&String> for Message {
     #[inline]
     fn from(data: &String) -> Message {
         copy_or_abort(data.as_bytes())
+    }
+}
+
+/// Copies the bytes out (the buffer is libzmq's, or shared, so it cannot
+/// become the vector's); [`Message::from`] a `Vec<u8>` is the direction
+/// that moves without copying.
+///
+/// ```
+/// use zmq4::Message;
+///
+/// let msg = Message::from("payload");
+/// assert_eq!(Vec::from(msg), b"payload");
+/// ```
+impl From<Message> for Vec<u8> {
+    #[inline]
+    fn from(msg: Message) -> Vec<u8> {
+        msg.to_vec()
     }
 }
 

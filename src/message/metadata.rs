@@ -7,15 +7,13 @@
 //! been closed and the number reused); `Peer-Address` identifies the peer.
 
 use std::ffi::{CStr, CString};
-use std::os::raw::c_char;
 
 use super::Message;
 use crate::socket::SocketType;
-use crate::sys::ffi;
 #[cfg(feature = "draft")]
 use crate::{
     error::{Error, ErrorKind, Result},
-    sys::cvt,
+    sys::ffi,
 };
 
 impl Message {
@@ -50,20 +48,7 @@ impl Message {
 
     #[inline]
     fn property_c(&self, name: &CStr) -> Option<&[u8]> {
-        // SAFETY: the message is initialised and `name` is a C string;
-        // zmq_msg_gets only reads them. The value it returns (or null)
-        // points into the message's metadata, which is immutable and
-        // reference-counted by the message: it lives until the message is
-        // closed or replaced, which needs `&mut self` or dropping `self`,
-        // so tying it to `&self` is right.
-        unsafe {
-            let value: *const c_char = ffi::zmq_msg_gets(self.raw.as_ptr(), name.as_ptr());
-            if value.is_null() {
-                None
-            } else {
-                Some(CStr::from_ptr(value).to_bytes())
-            }
-        }
+        self.raw.gets(name).map(CStr::to_bytes)
     }
 
     /// The IP address of the peer the message came from (`"Peer-Address"`,
@@ -113,36 +98,20 @@ impl Message {
     }
 }
 
-/// Whether a group pointer returned by zmq_msg_group lies within the
-/// message struct (a short group, up to 14 bytes) rather than in a
-/// separate reference-counted block (a long group).
-#[cfg(feature = "draft")]
-fn has_long_group(msg: &Message) -> bool {
-    // SAFETY: the message is initialised; zmq_msg_group only reads it.
-    let group = unsafe { ffi::zmq_msg_group(msg.raw.as_ptr().cast_mut()) } as usize;
-    let start = msg.raw.as_ptr() as usize;
-    group.wrapping_sub(start) >= std::mem::size_of::<ffi::zmq_msg_t>()
-}
-
 /// Gives `dst`, a freshly built message, the routing id and (if
 /// `keep_group`) the group of `src`.
 #[cfg(feature = "draft")]
 pub(super) fn copy_draft_fields(src: &Message, dst: &mut Message, keep_group: bool) {
-    // SAFETY: both messages are initialised and `dst` is exclusively ours.
-    // zmq_msg_routing_id and zmq_msg_group only read `src`; the group is a
-    // C string of at most 255 bytes living in `src`, read by
-    // zmq_msg_set_group before it returns. `dst` is fresh, so it has no
-    // long group that set_group would mishandle (see Message::set_group).
-    unsafe {
-        let id = ffi::zmq_msg_routing_id(src.raw.as_ptr().cast_mut());
-        if id != 0 {
-            ffi::zmq_msg_set_routing_id(dst.raw.as_mut_ptr(), id);
-        }
-        if keep_group {
-            let group = ffi::zmq_msg_group(src.raw.as_ptr().cast_mut());
-            if !group.is_null() && *group != 0 {
-                ffi::zmq_msg_set_group(dst.raw.as_mut_ptr(), group);
-            }
+    let id = src.raw.routing_id();
+    if id != 0 {
+        // A fresh message takes any non-zero routing id.
+        let _ = dst.raw.set_routing_id(id);
+    }
+    if keep_group {
+        if let Some(group) = src.raw.group().filter(|g| !g.is_empty()) {
+            // A fresh message has no group yet, and `group` came from a
+            // message, so it is within libzmq's length limit.
+            let _ = dst.raw.set_group(group);
         }
     }
 }
@@ -153,9 +122,7 @@ impl Message {
     /// (DRAFT): the peer it came from. `None` when not set.
     #[doc(alias = "zmq_msg_routing_id")]
     pub fn routing_id(&self) -> Option<u32> {
-        // SAFETY: the message is initialised; zmq_msg_routing_id only reads
-        // it (the C signature lacks const only).
-        let id = unsafe { ffi::zmq_msg_routing_id(self.raw.as_ptr().cast_mut()) };
+        let id = self.raw.routing_id();
         (id != 0).then_some(id)
     }
 
@@ -169,26 +136,14 @@ impl Message {
                 "routing id 0 is reserved for \"no routing id\"",
             ));
         }
-        // SAFETY: the message is initialised and exclusively ours; the
-        // routing id is stored in the struct, not in shared content.
-        cvt(unsafe { ffi::zmq_msg_set_routing_id(self.raw.as_mut_ptr(), routing_id) }).map(drop)
+        Ok(self.raw.set_routing_id(routing_id)?)
     }
 
     /// The group of a message for a RADIO or received on a DISH socket
     /// (DRAFT). `None` when not set.
     #[doc(alias = "zmq_msg_group")]
     pub fn group(&self) -> Option<&[u8]> {
-        // SAFETY: the message is initialised; zmq_msg_group only reads it
-        // and returns a C string stored in the struct or in an immutable
-        // block the message holds a reference to: it lives as long as the
-        // message is neither dropped nor changed (which needs &mut self).
-        let group = unsafe {
-            let ptr = ffi::zmq_msg_group(self.raw.as_ptr().cast_mut());
-            if ptr.is_null() {
-                return None;
-            }
-            CStr::from_ptr(ptr).to_bytes()
-        };
+        let group = self.raw.group()?.to_bytes();
         (!group.is_empty()).then_some(group)
     }
 
@@ -216,15 +171,15 @@ impl Message {
         }
         let mut buf = [0u8; MAX + 1];
         buf[..group.len()].copy_from_slice(group.as_bytes());
-        if has_long_group(self) {
+        let group = CStr::from_bytes_until_nul(&buf)
+            .map_err(|_| Error::invalid(ErrorKind::InvalidArgument, "group is not a C string"))?;
+        if self.raw.has_long_group() {
             // libzmq's set_group overwrites a long group's block pointer
             // (leaking the block, or for a short new group corrupting the
             // pointer while the type still says "long"). A fresh message
             // has no group.
             *self = self.private_copy(false);
         }
-        // SAFETY: the message is initialised, exclusively ours and has no
-        // long group (see above); `buf` is NUL-terminated within 256 bytes.
-        cvt(unsafe { ffi::zmq_msg_set_group(self.raw.as_mut_ptr(), buf.as_ptr().cast()) }).map(drop)
+        Ok(self.raw.set_group(group)?)
     }
 }

@@ -7,15 +7,17 @@
 //! - `metadata.rs`: the properties a received message carries, and the
 //!   DRAFT routing id and group.
 
+#[cfg(feature = "bytes")]
+mod bytes;
 mod convert;
 mod metadata;
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::ptr;
 
 use crate::error::Result;
-use crate::sys::{ffi, RawMessage};
+use crate::raw::RawMessage;
+use crate::sys::ffi;
 
 /// The largest content libzmq keeps inside the `zmq_msg_t` itself (its
 /// `max_vsm_size`: 64 bytes minus a metadata pointer, 3 flag bytes, a
@@ -95,18 +97,9 @@ impl Message {
     /// when libzmq cannot allocate it.
     #[doc(alias = "zmq_msg_init_size")]
     pub fn with_size(len: usize) -> Result<Message> {
-        // SAFETY: every byte of the content is written (zeroed) below,
-        // before anything can read it.
-        let mut msg = unsafe { Message::with_size_uninit(len)? };
-        if len != 0 {
-            // SAFETY: the message was just created with `len` bytes of
-            // content that nothing else refers to; zmq_msg_data points at
-            // them.
-            unsafe {
-                ptr::write_bytes(ffi::zmq_msg_data(msg.raw.as_mut_ptr()).cast::<u8>(), 0, len)
-            };
-        }
-        Ok(msg)
+        Ok(Message {
+            raw: RawMessage::zeroed(len)?,
+        })
     }
 
     /// A message of `len` bytes whose content is left as libzmq allocated
@@ -141,20 +134,12 @@ impl Message {
     /// ```
     #[doc(alias = "zmq_msg_init_size")]
     #[inline]
+    #[allow(unsafe_code)] // A public `unsafe fn`: the caller takes over the content's contract.
     pub unsafe fn with_size_uninit(len: usize) -> Result<Message> {
-        let mut msg = std::mem::MaybeUninit::<Message>::uninit();
-        // SAFETY: the only field of `Message` is a RawMessage, a
-        // transparent zmq_msg_t, which zmq_msg_init_size initialises when
-        // it succeeds; on failure (ENOMEM) nothing was initialised and
-        // nothing is dropped. Built in place, the message is not copied
-        // out of an intermediate Result on its way to the caller.
-        unsafe {
-            let raw = ptr::addr_of_mut!((*msg.as_mut_ptr()).raw).cast::<ffi::zmq_msg_t>();
-            if ffi::zmq_msg_init_size(raw, len) == -1 {
-                return Err(crate::sys::last_error());
-            }
-            Ok(msg.assume_init())
-        }
+        // SAFETY: the caller promises what RawMessage::with_size_uninit
+        // asks: no read of the content before it is written.
+        let raw = unsafe { RawMessage::with_size_uninit(len)? };
+        Ok(Message { raw })
     }
 
     /// A message holding a copy of `data`.
@@ -165,18 +150,9 @@ impl Message {
     #[doc(alias = "zmq_msg_init_size")]
     #[inline]
     pub fn copy_from(data: &[u8]) -> Result<Message> {
-        // SAFETY: every byte of the content is written (copied from
-        // `data`) below, before anything can read it.
-        let mut msg = unsafe { Message::with_size_uninit(data.len())? };
-        if !data.is_empty() {
-            // SAFETY: the new message has exactly data.len() bytes of
-            // private content at zmq_msg_data, which cannot overlap `data`.
-            unsafe {
-                let dst = ffi::zmq_msg_data(msg.raw.as_mut_ptr()).cast::<u8>();
-                ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len());
-            }
-        }
-        Ok(msg)
+        Ok(Message {
+            raw: RawMessage::copy_from(data)?,
+        })
     }
 
     /// A message over static data, without copying it.
@@ -196,22 +172,9 @@ impl Message {
     #[doc(alias = "zmq_msg_init_data")]
     #[inline]
     pub fn from_static(data: &'static [u8]) -> Message {
-        // SAFETY: without a free function libzmq makes a constant message
-        // that points at `data`, which stays valid and unchanged forever
-        // ('static shared borrow). libzmq only reads through that pointer,
-        // and our DerefMut never writes a constant message (it reports
-        // ZMQ_SHARED). With no free function, zmq_msg_init_data allocates
-        // nothing and cannot fail; should it ever, nothing was taken and we
-        // copy instead.
-        let raw = unsafe {
-            RawMessage::from_raw_parts(
-                data.as_ptr().cast_mut().cast(),
-                data.len(),
-                None,
-                ptr::null_mut(),
-            )
-        };
-        match raw {
+        // With no free function, zmq_msg_init_data allocates nothing and
+        // cannot fail; should it ever, nothing was taken and we copy.
+        match RawMessage::from_static(data) {
             Ok(raw) => Message { raw },
             Err(_) => convert::copy_or_abort(data),
         }
@@ -230,8 +193,7 @@ impl Message {
     #[doc(alias = "zmq_msg_size")]
     #[inline]
     pub fn len(&self) -> usize {
-        // SAFETY: the message is initialised; zmq_msg_size only reads it.
-        unsafe { ffi::zmq_msg_size(self.raw.as_ptr()) }
+        self.raw.size()
     }
 
     /// Whether the content is empty.
@@ -264,8 +226,7 @@ impl Message {
     #[doc(alias = "zmq_msg_get")]
     #[inline]
     pub fn is_shared(&self) -> bool {
-        // SAFETY: the message is initialised; zmq_msg_get only reads it.
-        unsafe { ffi::zmq_msg_get(self.raw.as_ptr(), ffi::ZMQ_SHARED as _) == 1 }
+        self.raw.is_shared()
     }
 
     /// Another message with the same content, always without copying it:
@@ -286,13 +247,9 @@ impl Message {
     /// ```
     #[doc(alias = "zmq_msg_copy")]
     pub fn share(&mut self) -> Message {
-        let mut raw = RawMessage::new();
-        // SAFETY: both messages are initialised and we hold both
-        // exclusively, so libzmq may update `self` (mark it shared, set the
-        // reference count). zmq_msg_copy only fails (EFAULT) for an
-        // uninitialised source, which ownership rules out.
-        unsafe { ffi::zmq_msg_copy(raw.as_mut_ptr(), self.raw.as_mut_ptr()) };
-        Message { raw }
+        Message {
+            raw: self.raw.share(),
+        }
     }
 
     /// The `zmq_msg_t` pointer, for calling libzmq directly. It stays owned
@@ -309,38 +266,6 @@ impl Message {
     #[inline]
     pub fn as_raw_mut(&mut self) -> *mut ffi::zmq_msg_t {
         self.raw.as_mut_ptr()
-    }
-
-    /// Whether libzmq stores the content inside the `zmq_msg_t` itself
-    /// (a "very small message"): its data pointer lies within the struct.
-    /// Any other content lives in a separate allocation or in static
-    /// memory, which cannot overlap this struct.
-    #[inline]
-    fn is_inline(&self) -> bool {
-        let start = self.raw.as_ptr() as usize;
-        // SAFETY: the message is initialised; zmq_msg_data only reads it
-        // (the C signature lacks const only).
-        let data = unsafe { ffi::zmq_msg_data(self.raw.as_ptr().cast_mut()) } as usize;
-        data.wrapping_sub(start) < std::mem::size_of::<ffi::zmq_msg_t>()
-    }
-
-    /// A new message sharing this one's content, made through `&self`.
-    ///
-    /// Only for an inline or already shared (or constant) message: for
-    /// those, `zmq_msg_copy` does not write the source struct.
-    #[inline]
-    fn copy_shared(&self) -> Message {
-        let mut raw = RawMessage::new();
-        // SAFETY: zmq_msg_copy writes its source only to turn a private
-        // heap-backed message into a shared one (flags byte, then the
-        // count). For an inline message it copies the struct; for a shared
-        // or constant one it also bumps reference counts, which are atomic
-        // counters in separate heap blocks, never in `self`. So `self` is
-        // only read, as a shared borrow allows, and concurrent copies from
-        // several threads are as safe as libzmq's own atomic counting. The
-        // call only fails (EFAULT) for an uninitialised source.
-        unsafe { ffi::zmq_msg_copy(raw.as_mut_ptr(), self.raw.as_ptr().cast_mut()) };
-        Message { raw }
     }
 
     /// A new message with a private copy of the bytes (and, with the DRAFT
@@ -400,9 +325,8 @@ impl DerefMut for Message {
         if self.is_shared() {
             *self = self.private_copy(true);
         }
-        // SAFETY: the message is not shared and not static (checked just
-        // above, or replaced by a private copy), as explained above.
-        unsafe { self.raw.as_bytes_mut() }
+        // A private copy is never shared, so this is always `Some`.
+        self.raw.as_bytes_mut().unwrap_or(&mut [])
     }
 }
 
@@ -423,10 +347,9 @@ impl DerefMut for Message {
 impl Clone for Message {
     #[inline]
     fn clone(&self) -> Message {
-        if self.is_inline() || self.is_shared() {
-            self.copy_shared()
-        } else {
-            self.private_copy(true)
+        match self.raw.copy_shared() {
+            Some(raw) => Message { raw },
+            None => self.private_copy(true),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::flags::RecvFlags;
 use crate::message::Message;
 use crate::sys::ffi;
 
-use super::Socket;
+use super::{Op, Socket};
 
 impl Socket<'_> {
     /// Receives one message frame into `msg`, replacing its content
@@ -43,12 +43,8 @@ impl Socket<'_> {
     #[doc(alias = "zmq_msg_recv")]
     #[inline]
     pub fn recv(&self, msg: &mut Message, flags: RecvFlags) -> Result<()> {
-        self.blocking(|| {
-            // SAFETY: the socket is live and used from this thread only; the
-            // message is initialised and exclusively borrowed. libzmq closes
-            // its old content and leaves it initialised whether the call
-            // succeeds or fails.
-            unsafe { ffi::zmq_msg_recv(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) }
+        self.blocking(Op::Recv(flags), |raw| {
+            raw.msg_recv(&mut msg.raw, flags.bits())
         })
         .map(drop)
     }
@@ -65,7 +61,7 @@ impl Socket<'_> {
         Ok(msg)
     }
 
-    /// Receives one message frame into `buf` (`zmq_recv`), copying as much
+    /// Receives one message frame into `buf`, copying as much
     /// as fits.
     ///
     /// A frame longer than `buf` is cut, and the rest of it is gone:
@@ -101,28 +97,20 @@ impl Socket<'_> {
     #[doc(alias = "zmq_recv")]
     #[inline]
     pub fn recv_into(&self, buf: &mut [u8], flags: RecvFlags) -> Result<Received> {
-        let rc = self.blocking(|| {
-            // SAFETY: the socket is live and used from this thread only;
-            // the pointer and length describe a writable buffer, and
-            // zmq_recv writes at most `buf.len()` bytes to it.
-            unsafe {
-                ffi::zmq_recv(
-                    self.raw.as_ptr(),
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    flags.bits(),
-                )
-            }
-        })?;
-        // zmq_recv returns the frame's full size as a C int; a frame of
-        // 2 GiB or more comes back negative, so read the bits as unsigned.
-        let size = rc as u32 as usize;
-        Ok(if size <= buf.len() {
-            Received::Complete(size)
+        // Through a message rather than `zmq_recv`, which reports (and
+        // copies) at most `INT_MAX` bytes of a larger frame: the message
+        // knows the true size.
+        let mut msg = Message::new();
+        self.recv(&mut msg, flags)?;
+        let frame: &[u8] = &msg;
+        let copied = frame.len().min(buf.len());
+        buf[..copied].copy_from_slice(&frame[..copied]);
+        Ok(if copied == frame.len() {
+            Received::Complete(copied)
         } else {
             Received::Truncated {
-                copied: buf.len(),
-                size,
+                copied,
+                size: frame.len(),
             }
         })
     }
@@ -195,6 +183,41 @@ impl Socket<'_> {
         let mut parts = Vec::new();
         self.recv_multipart_into(&mut parts, flags)?;
         Ok(parts)
+    }
+
+    /// Receives a whole multipart message as one `Vec<u8>` per part (one
+    /// copy of each out of libzmq's buffer), as rust-zmq's
+    /// `recv_multipart` and pebbe/zmq4's `RecvMessageBytes` return it.
+    ///
+    /// A part that fails after the first leaves the parts received so far
+    /// lost to this call; use [`recv_multipart_into`](Self::recv_multipart_into)
+    /// to keep them.
+    ///
+    /// ```
+    /// use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let pull = ctx.socket(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-recv-multipart-bytes")?;
+    /// let push = ctx.socket(SocketType::Push)?;
+    /// push.connect("inproc://doc-recv-multipart-bytes")?;
+    /// push.send_multipart(["key", "value"], SendFlags::empty())?;
+    ///
+    /// let parts: Vec<Vec<u8>> = pull.recv_multipart_bytes(RecvFlags::empty())?;
+    /// assert_eq!(parts, [b"key".to_vec(), b"value".to_vec()]);
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    #[doc(alias = "zmq_msg_recv", alias = "RecvMessageBytes")]
+    pub fn recv_multipart_bytes(&self, flags: RecvFlags) -> Result<Vec<Vec<u8>>> {
+        let mut msg = Message::new();
+        let mut parts = Vec::new();
+        loop {
+            self.recv(&mut msg, flags)?;
+            parts.push(msg.to_vec());
+            if !msg.more() {
+                return Ok(parts);
+            }
+        }
     }
 
     /// Receives a whole multipart message, appending its parts to `parts`;

@@ -163,8 +163,10 @@ impl<'ctx> Socket<'ctx> {
         self.set_zap_domain(zap_domain)
     }
 
+    /// Holds the context's authenticator for as long as this socket
+    /// lives, or refuses when none runs.
     fn require_authenticator(&self, what: &str) -> Result<()> {
-        if crate::auth::running_in(self.ctx) {
+        if self.rely_on_zap() {
             return Ok(());
         }
         Err(Error::invalid(

@@ -13,22 +13,28 @@ use std::mem::ManuallyDrop;
 use crate::error::{Error, ErrorKind, Result};
 use crate::flags::SendFlags;
 use crate::message::Message;
-use crate::sys::ffi;
 
-use super::Socket;
+use super::{Op, Socket, SocketType};
 
 impl Socket<'_> {
-    /// Sends a copy of `data` as one message frame (`zmq_send`: libzmq
-    /// allocates the frame and copies the bytes into it, as a C program
-    /// calling `zmq_send` does).
+    /// Sends `data` as one message frame, by the cheapest path its type
+    /// allows (see [`Sendable`]):
+    /// - **borrowed** bytes (`&[u8]`, `&str`, `&[u8; N]`, `&Vec<u8>`,
+    ///   `&String`, `&Message`, any `&T` where `T: AsRef<[u8]>`) and byte
+    ///   arrays are **copied** (`zmq_send`); they stay the caller's, so
+    ///   nothing is lost when the send fails;
+    /// - **owned** buffers (`Vec<u8>`, `String`, `Box<[u8]>`, `Box<str>`,
+    ///   a [`Message`]) are **moved** into libzmq without copying (as
+    ///   [`send_msg`](Socket::send_msg) does; up to 33 bytes are copied into
+    ///   the message itself, which is cheaper); when the send fails the
+    ///   message comes back inside the error ([`Error::into_unsent`]).
+    ///
+    /// So a copy shows in the call: `send(&buf, ..)` copies, `send(buf, ..)`
+    /// does not.
     ///
     /// With [`SendFlags::SNDMORE`] the frame is a part of a multipart
     /// message and more parts must follow; with [`SendFlags::DONTWAIT`] a
     /// send that would block fails with [`ErrorKind::WouldBlock`] instead.
-    /// The bytes stay the caller's, so nothing is lost when the send fails.
-    ///
-    /// To send a buffer you own without copying it, turn it into a
-    /// [`Message`] and use [`send_msg`](Socket::send_msg).
     ///
     /// ```
     /// use zmq4::{Context, RecvFlags, SendFlags, SocketType};
@@ -39,33 +45,24 @@ impl Socket<'_> {
     /// let push = ctx.socket(SocketType::Push)?;
     /// push.connect("inproc://doc-send")?;
     ///
-    /// push.send("hello", SendFlags::empty())?;
+    /// push.send("hello", SendFlags::empty())?; // copied
+    /// let report = format!("{} bytes of report", 1 << 20);
+    /// push.send(report, SendFlags::empty())?; // moved, not copied
     /// assert_eq!(pull.recv_bytes(RecvFlags::empty())?, b"hello");
+    /// assert_eq!(pull.recv_string(RecvFlags::empty())?, "1048576 bytes of report");
     /// # Ok::<(), zmq4::Error>(())
     /// ```
     #[doc(alias = "zmq_send")]
     #[inline]
-    pub fn send(&self, data: impl AsRef<[u8]>, flags: SendFlags) -> Result<()> {
-        self.send_slice(data.as_ref(), flags)
+    pub fn send<D: Sendable>(&self, data: D, flags: SendFlags) -> Result<()> {
+        data.send_on(self, flags)
     }
 
     #[inline]
     fn send_slice(&self, data: &[u8], flags: SendFlags) -> Result<()> {
-        self.blocking(|| {
-            // SAFETY: the socket is live and used from this thread only (we
-            // hold `&self` of a `!Sync` type); the pointer and length
-            // describe a readable buffer, which zmq_send copies before it
-            // returns.
-            unsafe {
-                ffi::zmq_send(
-                    self.raw.as_ptr(),
-                    data.as_ptr().cast(),
-                    data.len(),
-                    flags.bits(),
-                )
-            }
-        })
-        .map(drop)
+        super::guard::check_send(self.kind, data)?;
+        self.blocking(Op::Send(flags), |raw| raw.send(data, flags.bits()))
+            .map(drop)
     }
 
     /// Sends an owned message without copying it (`zmq_msg_send`).
@@ -74,7 +71,7 @@ impl Socket<'_> {
     /// failure nothing is lost: the [`SendError`] holds the message, intact
     /// (same bytes, same buffer), next to the [`Error`]; take it back with
     /// [`SendError::into_message`]. `?` turns a `SendError` into an
-    /// [`Error`] (dropping the message) where that is what you want.
+    /// [`Error`] that still holds the message ([`Error::into_unsent`]).
     ///
     /// To send the same message object again and again (a request/reply
     /// loop that refills one message), [`send_msg_mut`](Socket::send_msg_mut)
@@ -146,13 +143,12 @@ impl Socket<'_> {
     #[doc(alias = "zmq_msg_send")]
     #[inline]
     pub fn send_msg_mut(&self, msg: &mut Message, flags: SendFlags) -> Result<()> {
-        self.blocking(|| {
-            // SAFETY: the socket is live and used from this thread only; the
-            // message is initialised and exclusively borrowed. On success
-            // libzmq takes its content and re-initialises it as an empty
-            // message; on failure it leaves it as it was. Either way it
-            // stays a valid, initialised zmq_msg_t.
-            unsafe { ffi::zmq_msg_send(msg.raw.as_mut_ptr(), self.raw.as_ptr(), flags.bits()) }
+        // The frame is only looked at (two libzmq calls) for an XSUB.
+        if self.kind == SocketType::XSub {
+            super::guard::check_send(self.kind, msg)?;
+        }
+        self.blocking(Op::Send(flags), |raw| {
+            raw.msg_send(&mut msg.raw, flags.bits())
         })
         .map(drop)
     }
@@ -263,9 +259,9 @@ impl Socket<'_> {
 /// A failed [`Socket::send_msg`]: the error, and the message that was not
 /// sent, intact.
 ///
-/// `?` converts it into an [`Error`] (dropping the message); to keep the
-/// message, take it with [`into_message`](SendError::into_message) or
-/// [`into_parts`](SendError::into_parts).
+/// Take the message with [`into_message`](SendError::into_message) or
+/// [`into_parts`](SendError::into_parts). `?` converts it into an
+/// [`Error`], which still holds the message ([`Error::into_unsent`]).
 pub struct SendError {
     error: Error,
     msg: Message,
@@ -273,7 +269,7 @@ pub struct SendError {
 
 impl SendError {
     /// The same unsent message, with another reason.
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    #[cfg_attr(not(all(unix, feature = "tokio")), allow(dead_code))]
     pub(crate) fn with_error(self, error: Error) -> SendError {
         SendError { error, ..self }
     }
@@ -286,6 +282,18 @@ impl SendError {
     /// The kind of the error (shorthand for `error().kind()`).
     pub fn kind(&self) -> ErrorKind {
         self.error.kind()
+    }
+
+    /// Whether the send would have blocked (shorthand for
+    /// `error().is_would_block()`).
+    pub fn is_would_block(&self) -> bool {
+        self.error.is_would_block()
+    }
+
+    /// Whether the context was terminated (shorthand for
+    /// `error().is_terminated()`).
+    pub fn is_terminated(&self) -> bool {
+        self.error.is_terminated()
     }
 
     /// The message that was not sent.
@@ -322,9 +330,10 @@ impl fmt::Display for SendError {
 // Display already includes the error's text, so it is not also a `source`.
 impl std::error::Error for SendError {}
 
+/// The error keeps the message: [`Error::into_unsent`] gives it back.
 impl From<SendError> for Error {
     fn from(err: SendError) -> Error {
-        err.error
+        err.error.with_unsent(vec![err.msg])
     }
 }
 
@@ -342,7 +351,7 @@ pub struct MultipartSendError {
 
 impl MultipartSendError {
     /// The same unsent parts, with another reason.
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    #[cfg_attr(not(all(unix, feature = "tokio")), allow(dead_code))]
     pub(crate) fn with_error(self, error: Error) -> MultipartSendError {
         MultipartSendError { error, ..self }
     }
@@ -355,6 +364,18 @@ impl MultipartSendError {
     /// The kind of the error (shorthand for `error().kind()`).
     pub fn kind(&self) -> ErrorKind {
         self.error.kind()
+    }
+
+    /// Whether the send would have blocked (shorthand for
+    /// `error().is_would_block()`).
+    pub fn is_would_block(&self) -> bool {
+        self.error.is_would_block()
+    }
+
+    /// Whether the context was terminated (shorthand for
+    /// `error().is_terminated()`).
+    pub fn is_terminated(&self) -> bool {
+        self.error.is_terminated()
     }
 
     /// How many parts were sent before the failure.
@@ -403,8 +424,66 @@ impl fmt::Display for MultipartSendError {
 // Display already includes the error's text, so it is not also a `source`.
 impl std::error::Error for MultipartSendError {}
 
+/// The error keeps the unsent parts: [`Error::into_unsent`] gives them
+/// back.
 impl From<MultipartSendError> for Error {
     fn from(err: MultipartSendError) -> Error {
-        err.error
+        err.error.with_unsent(err.unsent)
     }
 }
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// What [`Socket::send`] sends as one frame, and how: borrowed data is
+/// copied and stays the caller's; owned buffers are moved without copying
+/// and, when the send fails, come back inside the [`Error`]
+/// ([`Error::into_unsent`]).
+///
+/// It is implemented for `&T` where `T: AsRef<[u8]>` (so `&[u8]`, `&str`,
+/// `&[u8; N]`, `&Vec<u8>`, `&String`, `&Message`, `&bytes::Bytes`...), for
+/// byte arrays `[u8; N]` (copied), and for the owned buffers `Vec<u8>`,
+/// `String`, `Box<[u8]>`, `Box<str>` and [`Message`] (moved). Other owned
+/// types are sent by reference (copied) or turned into a [`Message`]
+/// first. It cannot be implemented outside this crate.
+pub trait Sendable: sealed::Sealed {
+    /// Sends `self` on `socket`; see [`Socket::send`].
+    fn send_on(self, socket: &Socket<'_>, flags: SendFlags) -> Result<()>;
+}
+
+impl<T: AsRef<[u8]> + ?Sized> sealed::Sealed for &T {}
+
+impl<T: AsRef<[u8]> + ?Sized> Sendable for &T {
+    #[inline(always)]
+    fn send_on(self, socket: &Socket<'_>, flags: SendFlags) -> Result<()> {
+        socket.send_slice(self.as_ref(), flags)
+    }
+}
+
+impl<const N: usize> sealed::Sealed for [u8; N] {}
+
+impl<const N: usize> Sendable for [u8; N] {
+    #[inline(always)]
+    fn send_on(self, socket: &Socket<'_>, flags: SendFlags) -> Result<()> {
+        socket.send_slice(&self, flags)
+    }
+}
+
+/// Owned buffers: moved into a message, without copying.
+macro_rules! sendable_by_move {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+
+        impl Sendable for $t {
+            #[inline(always)]
+            fn send_on(self, socket: &Socket<'_>, flags: SendFlags) -> Result<()> {
+                socket.send_msg(Message::from(self), flags).map_err(Error::from)
+            }
+        }
+    )*};
+}
+
+sendable_by_move!(Message, Vec<u8>, String, Box<[u8]>, Box<str>);
+#[cfg(feature = "bytes")]
+sendable_by_move!(bytes::Bytes);

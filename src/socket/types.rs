@@ -12,8 +12,22 @@ pub enum SocketType {
     /// `ZMQ_PAIR`: exclusive pair, one peer.
     Pair,
     /// `ZMQ_PUB`: publisher, fans out to subscribers.
+    ///
+    /// Two ways a PUB loses messages without an error: a subscriber that
+    /// connects (or whose subscription arrives) after a send misses it
+    /// (the "slow joiner"), and a subscriber that reads slower than the
+    /// publisher sends loses what does not fit its queue once
+    /// [`sndhwm`](crate::Socket::set_sndhwm) messages (default 1000) wait
+    /// for it. A last "END" message is the usual victim of both: wait for
+    /// subscribers before sending (or use XPUB and watch the
+    /// subscriptions), and use XPUB with
+    /// [`set_xpub_nodrop`](crate::Socket::set_xpub_nodrop) to make a full
+    /// queue block (or fail a `DONTWAIT` send) instead of dropping.
     Pub,
     /// `ZMQ_SUB`: subscriber, filters by topic prefix.
+    ///
+    /// A SUB receives nothing until it subscribes
+    /// ([`set_subscribe`](crate::Socket::set_subscribe); `""` for everything).
     Sub,
     /// `ZMQ_REQ`: requester, strictly send then receive.
     Req,
@@ -28,6 +42,33 @@ pub enum SocketType {
     /// `ZMQ_PUSH`: sends to pullers, round-robin.
     Push,
     /// `ZMQ_XPUB`: publisher that sees subscriptions.
+    ///
+    /// Every subscription and unsubscription of its peers arrives at the
+    /// XPUB as a message of one frame: byte `1` then the topic for a
+    /// subscription, byte `0` then the topic for an unsubscription
+    /// (only the first of several identical subscriptions is passed on,
+    /// unless [`set_xpub_verbose`](crate::Socket::set_xpub_verbose)). An
+    /// XSUB sends subscriptions as such frames itself.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use zmq4::{Context, RecvFlags, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// let xpub = ctx.socket(SocketType::XPub)?;
+    /// xpub.bind("inproc://doc-xpub-frames")?;
+    /// let sub = ctx.socket(SocketType::Sub)?;
+    /// sub.connect("inproc://doc-xpub-frames")?;
+    /// sub.set_subscribe("weather")?;
+    ///
+    /// xpub.set_rcvtimeo(Some(Duration::from_secs(5)))?;
+    /// let frame = xpub.recv_bytes(RecvFlags::empty())?;
+    /// assert_eq!(frame, b"\x01weather");
+    ///
+    /// sub.set_unsubscribe("weather")?;
+    /// assert_eq!(xpub.recv_bytes(RecvFlags::empty())?, b"\x00weather");
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
     XPub,
     /// `ZMQ_XSUB`: subscriber that sends subscriptions as messages.
     XSub,

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{CurveKey, CurveSecretKey};
-use crate::sys::{ffi, RawSocket};
+use crate::raw::RawSocket;
+use crate::sys::ffi;
 
 /// Reads an option as a `T`.
 pub(crate) trait Get<T> {
@@ -32,14 +33,14 @@ pub(crate) trait IntValue: Sized {
 
 /// libzmq refused to set the option.
 #[cold]
-fn set_failed(err: Error, name: &'static str) -> Error {
-    err.with_detail(format!("setting {name}"))
+fn set_failed(err: impl Into<Error>, name: &'static str) -> Error {
+    err.into().with_detail(format!("setting {name}"))
 }
 
 /// libzmq refused to report the option.
 #[cold]
-fn get_failed(err: Error, name: &'static str) -> Error {
-    err.with_detail(format!("getting {name}"))
+fn get_failed(err: impl Into<Error>, name: &'static str) -> Error {
+    err.into().with_detail(format!("getting {name}"))
 }
 
 /// A value rejected on our side before reaching libzmq.
@@ -75,11 +76,7 @@ fn set_bytes(sock: &RawSocket, option: c_int, name: &'static str, value: &[u8]) 
 /// Sets an option to (NULL, 0), which libzmq reads as "clear" or "unset"
 /// for the options that accept it.
 fn set_null(sock: &RawSocket, option: c_int, name: &'static str) -> Result<()> {
-    // SAFETY: the socket is live; with a length of zero libzmq reads
-    // nothing through the (null) value pointer.
-    let rc = unsafe { ffi::zmq_setsockopt(sock.as_ptr(), option, std::ptr::null(), 0) };
-    crate::sys::cvt(rc)
-        .map(drop)
+    sock.setsockopt_null(option)
         .map_err(|e| set_failed(e, name))
 }
 
@@ -106,7 +103,7 @@ fn get_var(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Vec<u8
     let mut small = [0u8; 256];
     match sock.getsockopt(option, &mut small) {
         Ok(len) => return Ok(small[..len].to_vec()),
-        Err(e) if e.errno() != ffi::errno::EINVAL => return Err(get_failed(e, name)),
+        Err(e) if e.raw() != ffi::errno::EINVAL => return Err(get_failed(e, name)),
         Err(_) => {}
     }
     let mut big = vec![0u8; 64 * 1024];
@@ -125,6 +122,7 @@ pub(crate) struct Int;
 impl Set<i32> for Int {
     #[inline]
     fn set(sock: &RawSocket, option: c_int, name: &'static str, value: i32) -> Result<()> {
+        crate::socket::guard::check_int_option(option, value)?;
         set_int(sock, option, name, value)
     }
 }
@@ -318,6 +316,7 @@ pub(crate) struct Bytes;
 impl<T: AsRef<[u8]>> Set<T> for Bytes {
     #[inline]
     fn set(sock: &RawSocket, option: c_int, name: &'static str, value: T) -> Result<()> {
+        crate::socket::guard::check_bytes_option(option, value.as_ref())?;
         set_bytes(sock, option, name, value.as_ref())
     }
 }
@@ -328,6 +327,9 @@ impl Get<Vec<u8>> for Bytes {
     }
 }
 
+/// The longest interface name `SO_BINDTODEVICE` takes (`IFNAMSIZ` - 1).
+const MAX_DEVICE_NAME: usize = 15;
+
 /// A character string. Set: no NUL byte allowed; the empty string is sent
 /// as (NULL, 0), which libzmq reads as "unset" where it allows that. Get:
 /// the trailing NUL is dropped and the rest must be UTF-8.
@@ -337,6 +339,17 @@ impl Set<&str> for Str {
     fn set(sock: &RawSocket, option: c_int, name: &'static str, value: &str) -> Result<()> {
         if value.as_bytes().contains(&0) {
             return Err(invalid(name, format_args!("{value:?} contains a NUL byte")));
+        }
+        // libzmq takes 16 bytes, and the kernel then binds to the device
+        // named by the first 15 (`IFNAMSIZ` counts the NUL).
+        if option == ffi::ZMQ_BINDTODEVICE && value.len() > MAX_DEVICE_NAME {
+            return Err(invalid(
+                name,
+                format_args!(
+                    "{value:?} is {} bytes; an interface name is at most {MAX_DEVICE_NAME}",
+                    value.len()
+                ),
+            ));
         }
         if value.is_empty() {
             set_null(sock, option, name)

@@ -34,6 +34,20 @@ pub(crate) const fn same_name(a: &str, b: &str) -> bool {
     true
 }
 
+/// Whether setting `option` can make a socket a server that ZAP checks
+/// (PLAIN, CURVE or GSSAPI, or NULL with a ZAP domain): such a socket then
+/// holds the context's running ZAP handler until it is closed.
+pub(crate) const fn relies_on_zap(option: std::os::raw::c_int) -> bool {
+    use crate::sys::ffi;
+    matches!(
+        option,
+        ffi::ZMQ_PLAIN_SERVER
+            | ffi::ZMQ_CURVE_SERVER
+            | ffi::ZMQ_GSSAPI_SERVER
+            | ffi::ZMQ_ZAP_DOMAIN
+    )
+}
+
 /// A sentence about units and special values, added to the docs of the
 /// getters (`get`) or setters (`set`) of options with a codec.
 macro_rules! unit_note {
@@ -158,6 +172,11 @@ macro_rules! socket_options {
         #[inline]
         pub fn $set(&self, value: $t) -> $crate::Result<()> {
             <codec::$codec as codec::Set<_>>::set(&self.raw, $crate::sys::ffi::$c, $alias, value)
+                .map_err(|err| $crate::socket::explain_option(self.kind, $crate::sys::ffi::$c, err))?;
+            if $crate::socket::options::relies_on_zap($crate::sys::ffi::$c) {
+                self.rely_on_zap();
+            }
+            Ok(())
         }
     };
 }
@@ -166,6 +185,47 @@ macro_rules! socket_options {
 #[cfg(feature = "draft")]
 mod draft;
 mod stable;
+
+impl Socket<'_> {
+    /// Sets `ZMQ_USE_FD`: the next [`bind`](Socket::bind) of a `tcp://` or
+    /// `ipc://` endpoint listens on `fd`, a socket the program created,
+    /// bound and made listen itself (for example one handed over by a
+    /// service manager), instead of making one. `None` turns this off
+    /// again (libzmq's -1).
+    ///
+    /// A negative `Some` is an error of kind
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument).
+    ///
+    /// See [`zmq_setsockopt`](http://api.zeromq.org/4-3:zmq-setsockopt).
+    ///
+    /// # Safety
+    /// libzmq takes the descriptor over at the next bind and closes it
+    /// when that endpoint is unbound or the socket is closed; it checks
+    /// nothing about it, and aborts the process if it is not what it
+    /// expects. So if this socket binds a `tcp://` or `ipc://` endpoint
+    /// while the option is set, `fd` must be:
+    /// - an open socket, bound and listening, of the address family of the
+    ///   endpoint bound next (TCP for `tcp://`, a Unix domain socket for
+    ///   `ipc://`);
+    /// - owned by nothing else from now on: nothing else may close it or
+    ///   use it (a `TcpListener` must be given up with `into_raw_fd`);
+    /// - bound only once: set `None` after the bind, or before a second
+    ///   `bind` of this socket.
+    #[doc(alias = "ZMQ_USE_FD")]
+    #[doc(alias = "zmq_setsockopt")]
+    #[allow(unsafe_code)] // A public `unsafe fn`: the caller vouches for the descriptor.
+    pub unsafe fn set_use_fd(&self, fd: Option<i32>) -> crate::Result<()> {
+        if let Some(fd) = fd.filter(|&fd| fd < 0) {
+            return Err(crate::Error::invalid(
+                crate::ErrorKind::InvalidArgument,
+                format!("ZMQ_USE_FD: {fd} is not a descriptor; use None to turn it off"),
+            ));
+        }
+        // SAFETY: the caller's contract is exactly RawSocket::set_use_fd's.
+        unsafe { self.raw.set_use_fd(fd) }
+            .map_err(|e| crate::Error::from(e).with_detail("setting ZMQ_USE_FD"))
+    }
+}
 
 #[cfg(unix)]
 impl std::os::fd::AsRawFd for Socket<'_> {

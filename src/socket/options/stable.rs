@@ -167,6 +167,14 @@ socket_options! {
     /// the high-water mark for outbound messages: how many messages are
     /// queued per peer before sending blocks or drops (as the socket type
     /// says). Zero means no limit. Default 1000; negative is an error.
+    ///
+    /// Set it before the socket's first [`bind`](Socket::bind) or
+    /// [`connect`](Socket::connect): afterwards (and on a socket from
+    /// [`from_raw`](Socket::from_raw)) the call fails with
+    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) and
+    /// libzmq is not called. libzmq 4.3 hands a new value to every
+    /// connection of the socket, one that is ending too, whose other end
+    /// may already be freed: a use-after-free (docs/libzmq-asserts.md, D1).
     ZMQ_SNDHWM "ZMQ_SNDHWM" = Int {
         sndhwm() -> i32;
         set_sndhwm(i32);
@@ -175,6 +183,10 @@ socket_options! {
     /// the high-water mark for inbound messages: how many messages are
     /// queued per peer before the socket stops reading from it. Zero means
     /// no limit. Default 1000; negative is an error.
+    ///
+    /// Like [`set_sndhwm`](Socket::set_sndhwm), set it before the socket's
+    /// first bind or connect: afterwards the call fails with
+    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState).
     ZMQ_RCVHWM "ZMQ_RCVHWM" = Int {
         rcvhwm() -> i32;
         set_rcvhwm(i32);
@@ -188,7 +200,7 @@ socket_options! {
     }
 
     /// how long a receive waits before failing with
-    /// [`ErrorKind::WouldBlock`](crate::ErrorKind::WouldBlock). `None`,
+    /// [`ErrorKind::TimedOut`](crate::ErrorKind::TimedOut). `None`,
     /// the default, waits forever; zero returns at once.
     ZMQ_RCVTIMEO "ZMQ_RCVTIMEO" = OptMillis {
         rcvtimeo() -> Option<Duration>;
@@ -196,7 +208,7 @@ socket_options! {
     }
 
     /// how long a send waits before failing with
-    /// [`ErrorKind::WouldBlock`](crate::ErrorKind::WouldBlock). `None`,
+    /// [`ErrorKind::TimedOut`](crate::ErrorKind::TimedOut). `None`,
     /// the default, waits forever; zero returns at once.
     ZMQ_SNDTIMEO "ZMQ_SNDTIMEO" = OptMillis {
         sndtimeo() -> Option<Duration>;
@@ -397,13 +409,6 @@ socket_options! {
         set_tos(i32);
     }
 
-    /// the routing id the next connection of a ROUTER or STREAM gives to
-    /// its peer, instead of one made up. 1 to 255 bytes, unique.
-    #[doc(alias = "ZMQ_CONNECT_RID")]
-    ZMQ_CONNECT_ROUTING_ID "ZMQ_CONNECT_ROUTING_ID" = Bytes {
-        set_connect_routing_id(impl AsRef<[u8]>);
-    }
-
     /// whether the socket is a GSSAPI server. Setting it chooses the
     /// GSSAPI mechanism. Default `false`. Needs a libzmq with GSSAPI.
     ZMQ_GSSAPI_SERVER "ZMQ_GSSAPI_SERVER" = Bool {
@@ -571,10 +576,10 @@ socket_options! {
     /// a listening socket (TCP or IPC) already created, bound and
     /// listening, that the next [`bind`](Socket::bind) uses instead of
     /// making one. `None`, the default, makes one. On Windows the value is
-    /// a `SOCKET`, which libzmq stores as a C `int`.
+    /// a `SOCKET`, which libzmq stores as a C `int`. Set it with
+    /// [`set_use_fd`](Socket::set_use_fd), which is `unsafe`.
     ZMQ_USE_FD "ZMQ_USE_FD" = OptInt {
         use_fd() -> Option<i32>;
-        set_use_fd(Option<i32>);
     }
 
     /// how the name of `ZMQ_GSSAPI_PRINCIPAL` is read. Default
