@@ -10,7 +10,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind};
-use crate::sys::ffi;
 
 /// Whether the linked libzmq has the capability named `name`
 /// (`zmq_has`).
@@ -33,9 +32,7 @@ pub fn has(name: &str) -> bool {
     let Ok(name) = CString::new(name) else {
         return false;
     };
-    // SAFETY: `name` is a NUL-terminated string that outlives the call;
-    // zmq_has only compares it with its own names.
-    unsafe { ffi::zmq_has(name.as_ptr()) != 0 }
+    crate::raw::has(&name)
 }
 
 /// An optional capability of libzmq, as reported by [`has`].
@@ -155,3 +152,19 @@ pub fn capabilities() -> Vec<Capability> {
         .filter(|cap| cap.is_available())
         .collect()
 }
+
+/// How the linked libzmq was found when this crate was built:
+/// `"vendored"` (the bundled source, compiled and linked statically),
+/// `"system"` (found by pkg-config or vcpkg) or `"explicit"` (named by
+/// `ZMQ4_PREFIX` / `ZMQ4_LIB_DIR`).
+///
+/// ```
+/// assert!(["vendored", "system", "explicit"].contains(&zmq4::LIBZMQ_SOURCE));
+/// ```
+pub const LIBZMQ_SOURCE: &str = if cfg!(zmq4_libzmq = "vendored") {
+    "vendored"
+} else if cfg!(zmq4_libzmq = "system") {
+    "system"
+} else {
+    "explicit"
+};

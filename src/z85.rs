@@ -3,7 +3,9 @@
 //!
 //! Every 4 bytes become 5 printable characters, so the data must be a
 //! multiple of 4 bytes long and the text a multiple of 5 characters;
-//! libzmq's `zmq_z85_encode`/`zmq_z85_decode` have the same rules. Here a
+//! libzmq's `zmq_z85_encode`/`zmq_z85_decode` have the same rules, except
+//! that `zmq_z85_decode` refuses the empty text, which here decodes to no
+//! bytes (the text that `encode` gives for no bytes, in both). Here a
 //! length that breaks them, a character outside the alphabet, or a group of
 //! 5 characters worth more than 4 bytes is an error of kind
 //! [`ErrorKind::InvalidArgument`] that says which.
@@ -14,6 +16,8 @@
 //! assert_eq!(zmq4::z85::decode("HelloWorld")?, [0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B]);
 //! assert!(zmq4::z85::encode(b"abc").is_err());
 //! assert!(zmq4::z85::decode("Hello~").is_err());
+//! assert_eq!(zmq4::z85::encode(&[])?, "");
+//! assert!(zmq4::z85::decode("")?.is_empty());
 //! # Ok::<(), zmq4::Error>(())
 //! ```
 

@@ -12,59 +12,32 @@ use std::os::raw::{c_int, c_short};
 use std::sync::{Arc, RwLock};
 
 use super::policy::{Credentials, Policy, ZapDecision, ZapRequest};
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorKind};
 use crate::key::{zero, CurveKey};
-use crate::sys::{ffi, RawMessage, RawSocket};
+use crate::raw::{PollItem, RawMessage, RawSocket};
+use crate::sys::ffi;
 
 pub(crate) type Policies = Arc<RwLock<HashMap<String, Policy>>>;
 
 /// The domain whose policy applies where a domain has none of its own.
 pub(crate) const ANY_DOMAIN: &str = "*";
 
-/// Runs `F` when dropped: the thread's exit work happens even if it
-/// unwinds.
-struct OnExit<F: FnOnce()>(Option<F>);
-
-impl<F: FnOnce()> Drop for OnExit<F> {
-    fn drop(&mut self) {
-        if let Some(f) = self.0.take() {
-            f();
-        }
-    }
-}
-
-pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies, on_exit: impl FnOnce()) {
-    // Arguments drop after the body's locals, so even when unwinding this
-    // runs before the sockets close: the authenticator is no longer listed
-    // as running by the time its endpoint goes.
-    let _exit = OnExit(Some(on_exit));
+pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies) {
     loop {
         let mut items = [
-            ffi::zmq_pollitem_t {
-                socket: zap.as_ptr(),
-                fd: 0,
-                events: ffi::ZMQ_POLLIN as c_short,
-                revents: 0,
-            },
-            ffi::zmq_pollitem_t {
-                socket: control.as_ptr(),
-                fd: 0,
-                events: ffi::ZMQ_POLLIN as c_short,
-                revents: 0,
-            },
+            PollItem::from_raw_socket(&zap, ffi::ZMQ_POLLIN as c_short),
+            PollItem::from_raw_socket(&control, ffi::ZMQ_POLLIN as c_short),
         ];
-        // SAFETY: both items name open sockets owned by this thread.
-        let rc = unsafe { ffi::zmq_poll(items.as_mut_ptr(), 2, -1) };
-        if rc == -1 {
-            if crate::sys::last_error().kind() == ErrorKind::Interrupted {
+        if crate::raw::poll(&mut items, -1) == -1 {
+            if Error::last().kind() == ErrorKind::Interrupted {
                 continue;
             }
             break; // ETERM: the context is ending.
         }
-        if items[1].revents != 0 {
+        if items[1].revents_raw() != 0 {
             break; // Told to stop.
         }
-        if items[0].revents != 0 {
+        if items[0].revents_raw() != 0 {
             let Some(mut frames) = recv_frames(&zap) else {
                 break;
             };
@@ -93,7 +66,6 @@ pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies, on_exi
     if let Ok(endpoint) = crate::socket::endpoint_cstring(super::ZAP_ENDPOINT) {
         let _ = zap.unbind(&endpoint);
     }
-    drop(_exit);
     drop(zap);
     drop(control);
 }
@@ -103,10 +75,8 @@ fn recv_frames(sock: &RawSocket) -> Option<Vec<Vec<u8>>> {
     let mut frames = Vec::new();
     loop {
         let mut msg = RawMessage::new();
-        // SAFETY: `msg` is an initialised message and `sock` is open.
-        let rc = unsafe { ffi::zmq_msg_recv(msg.as_mut_ptr(), sock.as_ptr(), 0) };
-        if rc == -1 {
-            if crate::sys::last_error().kind() == ErrorKind::Interrupted {
+        if sock.msg_recv(&mut msg, 0) == -1 {
+            if Error::last().kind() == ErrorKind::Interrupted {
                 continue;
             }
             return None;
@@ -126,14 +96,10 @@ fn send_frames(sock: &RawSocket, frames: &[Vec<u8>]) -> bool {
             0
         };
         loop {
-            // SAFETY: the pointer and length describe `frame`, which libzmq
-            // copies before returning.
-            let rc =
-                unsafe { ffi::zmq_send(sock.as_ptr(), frame.as_ptr().cast(), frame.len(), flags) };
-            if rc != -1 {
+            if sock.send(frame, flags) != -1 {
                 break;
             }
-            if crate::sys::last_error().kind() != ErrorKind::Interrupted {
+            if Error::last().kind() != ErrorKind::Interrupted {
                 return false;
             }
         }

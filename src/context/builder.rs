@@ -3,10 +3,12 @@
 
 use std::collections::BTreeSet;
 use std::os::raw::c_int;
+use std::time::Duration;
 
 use crate::context::{sched, Context};
 use crate::error::{Error, ErrorKind, Result};
-use crate::sys::{ffi, RawContext};
+use crate::raw::RawContext;
+use crate::sys::ffi;
 
 /// The thread name prefix as it will be handed to libzmq.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +53,7 @@ pub struct ContextBuilder {
     max_sockets: Option<c_int>,
     ipv6: Option<bool>,
     blocky: Option<bool>,
+    linger: Option<Option<Duration>>,
     max_msgsz: Option<c_int>,
     #[cfg(feature = "draft")]
     zero_copy_recv: Option<bool>,
@@ -150,11 +153,25 @@ impl ContextBuilder {
     /// `true` means infinite linger (dropping the context blocks until
     /// every queued message is sent), `false` means a linger of zero (queued
     /// messages are dropped). A socket's own `LINGER` option overrides it.
-    /// See also [`Context::set_blocky`].
+    /// It replaces zmq4's [`DEFAULT_LINGER`](crate::DEFAULT_LINGER), unless
+    /// [`linger`](ContextBuilder::linger) is given too. See also
+    /// [`Context::set_blocky`].
     #[doc(alias = "ZMQ_BLOCKY")]
     pub fn blocky(self, blocky: bool) -> Self {
         ContextBuilder {
             blocky: Some(blocky),
+            ..self
+        }
+    }
+
+    /// The `LINGER` every socket of the context starts with (`None`: wait
+    /// for ever, as libzmq's own default); [`DEFAULT_LINGER`](crate::DEFAULT_LINGER)
+    /// unless set here or with [`blocky`](ContextBuilder::blocky). This
+    /// bounds how long dropping the last socket and handle of a context
+    /// (and the end of a program) waits for messages still queued.
+    pub fn linger(self, linger: Option<Duration>) -> Self {
+        ContextBuilder {
+            linger: Some(linger),
             ..self
         }
     }
@@ -321,8 +338,13 @@ impl ContextBuilder {
     ///   signal handler has set a flag; it then calls again if it wants to
     ///   go on. libzmq's C API and cppzmq report it too.
     /// - `true`: the call is made again until it completes or fails
-    ///   otherwise, so [`ErrorKind::Interrupted`] is never seen. Receive and
-    ///   send timeouts start again with each retry. This covers the socket's
+    ///   otherwise, so [`ErrorKind::Interrupted`] is never seen. A timeout
+    ///   (`RCVTIMEO`, `SNDTIMEO`, a poll's) keeps its length: the call made
+    ///   again waits for what is left of it, counted from the first
+    ///   interruption, so signals that come more often than the timeout
+    ///   cannot keep a call waiting past it (in all it waits less than
+    ///   twice the timeout, and about the timeout under frequent
+    ///   signals). This covers the socket's
     ///   own calls, [`Socket::poll`](crate::Socket::poll),
     ///   [`Poller::poll`](crate::Poller::poll) (when one of its sockets
     ///   belongs to such a context) and [`proxy`](crate::proxy()); the free
@@ -380,10 +402,7 @@ impl ContextBuilder {
             )?;
         }
 
-        let ctx = Context {
-            raw: RawContext::new()?,
-            retry_eintr: self.retry_eintr,
-        };
+        let ctx = Context::from_raw_context(RawContext::new()?, self.retry_eintr);
         let set = |option, name, value| ctx.set(option, name, value);
         // Sizes first: libzmq reads them when the first socket starts it,
         // which cannot happen before `build` returns.
@@ -392,7 +411,7 @@ impl ContextBuilder {
         }
         if let Some(n) = self.max_sockets {
             set(ffi::ZMQ_MAX_SOCKETS, "max_sockets", n).map_err(|err| {
-                match ctx.raw.get(ffi::ZMQ_SOCKET_LIMIT) {
+                match ctx.socket_limit() {
                     Ok(limit) => err.with_detail(format!(
                         "context option max_sockets = {n} (the socket limit is {limit})"
                     )),
@@ -405,7 +424,10 @@ impl ContextBuilder {
             set(ffi::ZMQ_IPV6, "ipv6", on.into())?;
         }
         if let Some(on) = self.blocky {
-            set(ffi::ZMQ_BLOCKY, "blocky", on.into())?;
+            ctx.set_blocky(on)?;
+        }
+        if let Some(linger) = self.linger {
+            ctx.set_linger(linger);
         }
         if let Some(n) = self.max_msgsz {
             set(ffi::ZMQ_MAX_MSGSZ, "max_msgsz", n)?;
@@ -437,19 +459,11 @@ impl ContextBuilder {
                 if bytes.len() == std::mem::size_of::<c_int>() {
                     bytes.push(0);
                 }
-                // SAFETY: the context is live and the pointer/length
-                // describe `bytes`, which libzmq copies.
-                let rc = unsafe {
-                    ffi::zmq_ctx_set_ext(
-                        ctx.raw.as_ptr(),
-                        ffi::ZMQ_THREAD_NAME_PREFIX,
-                        bytes.as_ptr().cast(),
-                        bytes.len(),
-                    )
-                };
-                crate::sys::cvt(rc).map_err(|err| {
-                    err.with_detail(format!("context option thread_name_prefix = {text:?}"))
-                })?;
+                ctx.raw()
+                    .and_then(|raw| Ok(raw.set_ext(ffi::ZMQ_THREAD_NAME_PREFIX, &bytes)?))
+                    .map_err(|err| {
+                        err.with_detail(format!("context option thread_name_prefix = {text:?}"))
+                    })?;
             }
             None => {}
         }

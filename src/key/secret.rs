@@ -2,11 +2,10 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::atomic::{compiler_fence, Ordering};
 
 use super::{decode_key, CurveKey};
 use crate::error::{Error, ErrorKind, Result};
-use crate::sys::{cvt, ffi};
+use crate::raw;
 use crate::z85;
 
 /// A CURVE secret key: 32 bytes, zeroed when dropped.
@@ -94,11 +93,11 @@ impl CurveSecretKey {
     pub fn public_key(&self) -> Result<CurveKey> {
         let secret = self.to_z85_c();
         let mut public = [0u8; CurveKey::Z85_LEN + 1];
-        // SAFETY: zmq_curve_public reads the 40 characters and NUL of
-        // `secret` and writes 40 characters and a NUL into `public`, which
-        // holds 41 bytes.
-        cvt(unsafe { ffi::zmq_curve_public(public.as_mut_ptr().cast(), secret.0.as_ptr().cast()) })
-            .map_err(|err| err.with_detail("zmq_curve_public: this libzmq has no CURVE"))?;
+        let secret = std::ffi::CStr::from_bytes_with_nul(&secret.0)
+            .map_err(|_| Error::invalid(ErrorKind::Other, "a Z85 key text contains a NUL"))?;
+        raw::curve_public(&mut public, secret).map_err(|errno| {
+            Error::from(errno).with_detail("zmq_curve_public: this libzmq has no CURVE")
+        })?;
         let text = std::str::from_utf8(&public[..CurveKey::Z85_LEN]).map_err(|_| {
             Error::invalid(ErrorKind::Other, "zmq_curve_public wrote non-ASCII text")
         })?;
@@ -113,14 +112,7 @@ impl CurveSecretKey {
     }
 }
 
-/// Overwrites `bytes` with zeros in a way the compiler may not remove.
-pub(crate) fn zero(bytes: &mut [u8]) {
-    for byte in bytes.iter_mut() {
-        // SAFETY: `byte` is a valid, aligned, exclusive reference.
-        unsafe { std::ptr::write_volatile(byte, 0) };
-    }
-    compiler_fence(Ordering::SeqCst);
-}
+pub(crate) use raw::zero;
 
 impl Drop for CurveSecretKey {
     fn drop(&mut self) {
@@ -188,12 +180,9 @@ impl CurveKeyPair {
     pub fn generate() -> Result<CurveKeyPair> {
         let mut public = [0u8; CurveKey::Z85_LEN + 1];
         let mut secret = Zeroed([0u8; CurveKey::Z85_LEN + 1]);
-        // SAFETY: zmq_curve_keypair writes 40 characters and a NUL into
-        // each buffer, and both hold 41 bytes.
-        cvt(unsafe {
-            ffi::zmq_curve_keypair(public.as_mut_ptr().cast(), secret.0.as_mut_ptr().cast())
-        })
-        .map_err(|err| err.with_detail("zmq_curve_keypair: this libzmq has no CURVE"))?;
+        raw::curve_keypair(&mut public, &mut secret.0).map_err(|errno| {
+            Error::from(errno).with_detail("zmq_curve_keypair: this libzmq has no CURVE")
+        })?;
         fn text(b: &[u8]) -> Result<&str> {
             std::str::from_utf8(&b[..CurveKey::Z85_LEN])
                 .map_err(|_| Error::invalid(ErrorKind::Other, "zmq_curve_keypair wrote non-ASCII"))

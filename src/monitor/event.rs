@@ -59,6 +59,20 @@ bitflags! {
     }
 }
 
+impl MonitorEvents {
+    /// Every event this build knows (libzmq's `ZMQ_EVENT_ALL`), by name;
+    /// the same as [`MonitorEvents::all()`].
+    ///
+    /// ```
+    /// use zmq4::MonitorEvents;
+    ///
+    /// assert!(MonitorEvents::ALL.contains(MonitorEvents::CONNECTED | MonitorEvents::DISCONNECTED));
+    /// assert_eq!(MonitorEvents::ALL, MonitorEvents::all());
+    /// ```
+    #[doc(alias = "ZMQ_EVENT_ALL")]
+    pub const ALL: MonitorEvents = MonitorEvents::all();
+}
+
 /// Why a ZMTP handshake failed: libzmq's `ZMQ_PROTOCOL_ERROR_*` codes,
 /// the value of [`EventKind::HandshakeFailedProtocol`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

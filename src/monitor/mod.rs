@@ -4,15 +4,16 @@
 use std::ffi::CString;
 use std::fmt;
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::flags::RecvFlags;
 use crate::message::Message;
+use crate::raw::{RawMessage, RawSocket};
 use crate::socket::{endpoint_cstring, Socket, SocketType};
-use crate::sys::{self, ffi};
+use crate::sys::ffi;
 
 mod event;
 
@@ -22,38 +23,32 @@ pub use event::{EventKind, MonitorEvent, MonitorEvents, ProtocolError};
 /// without it.
 const FORMAT: u8 = if cfg!(feature = "draft") { 2 } else { 1 };
 
-/// Which [`Monitor`] is the current one of each monitored socket (libzmq
-/// keeps one monitor per socket; starting another stops the previous one).
-/// A monitor disables monitoring only while it is the current one, so that
-/// dropping a replaced monitor does not stop its successor.
-static CURRENT: Mutex<Vec<(usize, u64)>> = Mutex::new(Vec::new());
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
-fn current() -> std::sync::MutexGuard<'static, Vec<(usize, u64)>> {
-    // The list stays consistent even if a thread panicked holding it.
-    CURRENT.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Receives the events of a monitored socket (`zmq_socket_monitor`).
 ///
 /// Made by [`Socket::monitor`] or [`Socket::monitor_on`]. It owns the PAIR
-/// socket that receives libzmq's event messages and borrows the monitored
-/// socket: dropping the monitor, or [`stop`](Monitor::stop), first
-/// disables monitoring on the monitored socket and only then closes the
-/// PAIR socket (the other order could leave libzmq sending events to
-/// nobody). Because it borrows the socket, a monitor stays on the thread
-/// that uses the socket (it is not `Send`): libzmq sockets are not
-/// thread-safe, and stopping the monitor is a call on the monitored socket.
+/// socket that receives libzmq's event messages, in the monitored socket's
+/// context, and does not borrow the monitored socket: the socket can be
+/// used, moved and closed while the monitor lives, and the events of its
+/// close (a listener's [`EventKind::Closed`], then
+/// [`EventKind::MonitorStopped`]) can still be read. A monitor of a socket
+/// made by [`Context::owned_socket`](crate::Context::owned_socket) is
+/// `Monitor<'static>`, free to move to a thread of its own.
 ///
 /// Read events with [`next_event`](Monitor::next_event) (bounded wait) or
-/// by iterating (blocking; ends after
-/// [`EventKind::MonitorStopped`], or, after [`stop`](Monitor::stop), once
-/// the events already sent are read).
+/// by iterating (blocking). Monitoring ends when the socket is closed, when
+/// [`Socket::stop_monitor`] is called, or when another monitor of the same
+/// socket starts; libzmq then sends [`EventKind::MonitorStopped`] (always
+/// asked for, and reported only if `events` included it), after which
+/// reading returns nothing.
 ///
 /// Events queue without limit until read (the receiving socket has no
 /// high-water mark), because libzmq would otherwise block its I/O thread
 /// when the queue is full. A monitor that is not read keeps memory; drop it
-/// when the events are no longer wanted.
+/// when the events are no longer wanted. Dropping it does not stop the
+/// monitoring at once (the socket may be in another thread): the socket
+/// stops it at its next `bind`, `connect`, `unbind`, `disconnect` or
+/// `monitor` call, or when it is closed, and until libzmq has stopped
+/// writing to it, the receiving socket is kept open in the context.
 ///
 /// Without the `draft` feature libzmq sends format 1 (one endpoint per
 /// event, 32-bit values); with it, format 2 (`zmq_socket_monitor_versioned`:
@@ -65,27 +60,29 @@ fn current() -> std::sync::MutexGuard<'static, Vec<(usize, u64)>> {
 ///
 /// let ctx = Context::new()?;
 /// let server = ctx.socket(SocketType::Rep)?;
-/// let mut monitor = server.monitor(MonitorEvents::LISTENING | MonitorEvents::ACCEPTED)?;
+/// let mut monitor = server.monitor(MonitorEvents::LISTENING | MonitorEvents::CLOSED)?;
 /// server.bind("tcp://127.0.0.1:*")?;
-///
-/// let client = ctx.socket(SocketType::Req)?;
-/// client.connect(&server.last_endpoint()?)?;
 ///
 /// let timeout = Some(Duration::from_secs(5));
 /// let event = monitor.next_event(timeout)?.expect("an event");
 /// assert!(matches!(event.kind(), EventKind::Listening { .. }));
+///
+/// // The socket closes while the monitor lives: its last events arrive.
+/// drop(server);
 /// let event = monitor.next_event(timeout)?.expect("an event");
-/// assert!(matches!(event.kind(), EventKind::Accepted { .. }));
-/// # client.set_linger(Some(Duration::ZERO))?;
+/// assert!(matches!(event.kind(), EventKind::Closed { .. }));
+/// assert!(monitor.next_event(timeout)?.is_none()); // monitoring ended
 /// # Ok::<(), zmq4::Error>(())
 /// ```
-pub struct Monitor<'s> {
-    pair: Socket<'s>,
-    monitored: &'s Socket<'s>,
+pub struct Monitor<'ctx> {
+    /// `Some` until the monitor is dropped.
+    pair: Option<Socket<'ctx>>,
     endpoint: String,
-    id: u64,
-    /// Monitoring was disabled: only events already queued remain.
-    stopped: bool,
+    /// The events the caller asked for (MONITOR_STOPPED is always asked
+    /// for libzmq, to know when monitoring ended).
+    wanted: MonitorEvents,
+    /// Set when the monitor is dropped, for the socket to stop monitoring.
+    dropped: Arc<AtomicBool>,
     /// No event follows (MONITOR_STOPPED was read, or the context ended).
     finished: bool,
     /// The receive timeout last set on `pair`, to set it only on change.
@@ -96,9 +93,9 @@ pub struct Monitor<'s> {
 impl fmt::Debug for Monitor<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Monitor")
-            .field("socket", &self.monitored)
             .field("endpoint", &self.endpoint)
-            .field("stopped", &self.stopped)
+            .field("events", &self.wanted)
+            .field("finished", &self.finished)
             .finish()
     }
 }
@@ -107,12 +104,12 @@ impl<'ctx> Socket<'ctx> {
     /// Starts monitoring this socket for `events`, on an `inproc://`
     /// endpoint of its own.
     ///
-    /// A socket has at most one monitor: starting another one stops this
-    /// one (it then reports [`EventKind::MonitorStopped`] if it asked for
-    /// it, and nothing more).
+    /// A socket has at most one monitor: starting another one ends this
+    /// one (it reads [`EventKind::MonitorStopped`] if it asked for it, and
+    /// nothing more).
     #[doc(alias = "zmq_socket_monitor")]
     #[doc(alias = "zmq_socket_monitor_versioned")]
-    pub fn monitor<'s>(&'s self, events: MonitorEvents) -> Result<Monitor<'s>> {
+    pub fn monitor(&self, events: MonitorEvents) -> Result<Monitor<'ctx>> {
         Monitor::start(self, crate::socket::private_inproc("monitor"), events)
     }
 
@@ -127,17 +124,45 @@ impl<'ctx> Socket<'ctx> {
     /// name each time).
     #[doc(alias = "zmq_socket_monitor")]
     #[doc(alias = "zmq_socket_monitor_versioned")]
-    pub fn monitor_on<'s>(&'s self, endpoint: &str, events: MonitorEvents) -> Result<Monitor<'s>> {
+    pub fn monitor_on(&self, endpoint: &str, events: MonitorEvents) -> Result<Monitor<'ctx>> {
         Monitor::start(self, endpoint.to_owned(), events)
+    }
+
+    /// Stops monitoring this socket (`zmq_socket_monitor` with no
+    /// endpoint): its monitor then reads the events already sent, and
+    /// [`EventKind::MonitorStopped`] if it asked for it, and then nothing.
+    /// Does nothing when the socket is not monitored.
+    #[doc(alias = "zmq_socket_monitor")]
+    pub fn stop_monitor(&self) -> Result<()> {
+        self.extras.get_mut(|e| e.monitor = None);
+        Ok(self.raw.monitor(None, 0)?)
+    }
+
+    /// Stops the monitoring whose monitor was dropped, so that libzmq
+    /// stops writing events nobody reads. Called by the operations that
+    /// change a socket's connections.
+    #[inline]
+    pub(crate) fn reap_monitor(&self) {
+        let abandoned = self
+            .extras
+            .get(|e| {
+                e.monitor
+                    .as_ref()
+                    .is_some_and(|d| d.load(Ordering::Acquire))
+            })
+            .unwrap_or(false);
+        if abandoned {
+            let _ = self.stop_monitor();
+        }
     }
 }
 
-impl<'s> Monitor<'s> {
+impl<'ctx> Monitor<'ctx> {
     fn start(
-        monitored: &'s Socket<'s>,
+        monitored: &Socket<'ctx>,
         endpoint: String,
         events: MonitorEvents,
-    ) -> Result<Monitor<'s>> {
+    ) -> Result<Monitor<'ctx>> {
         let c_endpoint = endpoint_cstring(&endpoint)?;
         // Checked here because the receiving socket connects before libzmq
         // sees the endpoint.
@@ -148,7 +173,8 @@ impl<'s> Monitor<'s> {
                 )),
             );
         }
-        let pair = monitored.context().socket(SocketType::Pair)?;
+        sweep_parked(monitored.context());
+        let pair = Socket::new(monitored.ctx_ref(), SocketType::Pair)?;
         pair.set_linger(Some(Duration::ZERO))?;
         // No high-water mark: libzmq's sending side blocks when the queue
         // is full, and it sends from its I/O threads.
@@ -156,21 +182,21 @@ impl<'s> Monitor<'s> {
         // Connect before libzmq binds (inproc allows it), so that its
         // socket has a peer from the first event on and never blocks.
         pair.connect(&endpoint)?;
-        enable(monitored, &c_endpoint, events)
-            .map_err(|err| err.with_detail(format!("monitor on {endpoint:?}")))?;
-        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        let key = monitored.as_raw() as usize;
-        {
-            let mut current = current();
-            current.retain(|(sock, _)| *sock != key);
-            current.push((key, id));
-        }
-        Ok(Monitor {
-            pair,
+        let dropped = Arc::new(AtomicBool::new(false));
+        enable(
             monitored,
+            &c_endpoint,
+            events | MonitorEvents::MONITOR_STOPPED,
+        )
+        .map_err(|err| err.with_detail(format!("monitor on {endpoint:?}")))?;
+        monitored
+            .extras
+            .get_mut(|e| e.monitor = Some(Arc::clone(&dropped)));
+        Ok(Monitor {
+            pair: Some(pair),
             endpoint,
-            id,
-            stopped: false,
+            wanted: events,
+            dropped,
             finished: false,
             timeout: None,
             parts: Vec::new(),
@@ -182,16 +208,15 @@ impl<'s> Monitor<'s> {
         &self.endpoint
     }
 
-    /// The monitored socket.
-    pub fn monitored(&self) -> &'s Socket<'s> {
-        self.monitored
-    }
-
     /// The PAIR socket that receives the event messages, for polling it
     /// together with other sockets. Read events with
     /// [`next_event`](Monitor::next_event), not from this socket.
-    pub fn socket(&self) -> &Socket<'s> {
-        &self.pair
+    pub fn socket(&self) -> &Socket<'ctx> {
+        match &self.pair {
+            Some(pair) => pair,
+            // Only `drop` takes it.
+            None => unreachable!("a monitor's socket is taken only when it is dropped"),
+        }
     }
 
     /// The event format in use: 1 without the `draft` feature, 2 with it.
@@ -199,34 +224,49 @@ impl<'s> Monitor<'s> {
         FORMAT
     }
 
+    /// Whether monitoring has ended and every event was read (after
+    /// [`EventKind::MonitorStopped`]).
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
     /// Waits at most `timeout` (`None`: without limit) for the next event.
     ///
-    /// `Ok(None)` when none came in time, after
-    /// [`EventKind::MonitorStopped`] was read (nothing follows it), and,
-    /// after [`stop`](Monitor::stop), once the events already sent are
-    /// read. An event whose frames are malformed is an error of kind
+    /// `Ok(None)` when none came in time, and once monitoring has ended
+    /// and its last events were read (see [`Monitor`]). An event whose
+    /// frames are malformed is an error of kind
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument); the next call reads the next event.
     pub fn next_event(&mut self, timeout: Option<Duration>) -> Result<Option<MonitorEvent>> {
         if self.finished {
             return Ok(None);
         }
-        let timeout = if self.stopped {
-            Some(Duration::ZERO)
-        } else {
-            // Longer than a C int of milliseconds is as good as forever.
-            timeout.filter(|&t| crate::ceil_units::<c_int>(t, Duration::from_millis(1)).is_some())
+        let Some(event) = self.receive(timeout)? else {
+            return Ok(None);
+        };
+        if event.kind() == EventKind::MonitorStopped {
+            self.finished = true;
+            if !self.wanted.contains(MonitorEvents::MONITOR_STOPPED) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(event))
+    }
+
+    fn receive(&mut self, timeout: Option<Duration>) -> Result<Option<MonitorEvent>> {
+        // Longer than a C int of milliseconds is as good as forever.
+        let timeout =
+            timeout.filter(|&t| crate::ceil_units::<c_int>(t, Duration::from_millis(1)).is_some());
+        let Some(pair) = &self.pair else {
+            return Ok(None);
         };
         if self.timeout != Some(timeout) {
-            self.pair.set_rcvtimeo(timeout)?;
+            pair.set_rcvtimeo(timeout)?;
             self.timeout = Some(timeout);
         }
         // Cleared before, not after: a receive that fails part-way must not
         // leave frames in front of the next event's.
         self.parts.clear();
-        match self
-            .pair
-            .recv_multipart_into(&mut self.parts, RecvFlags::empty())
-        {
+        match pair.recv_multipart_into(&mut self.parts, RecvFlags::empty()) {
             Ok(_) => {}
             Err(err) if err.is_would_block() => return Ok(None),
             Err(err) => {
@@ -241,88 +281,96 @@ impl<'s> Monitor<'s> {
         } else {
             MonitorEvent::parse_v1(&self.parts)?
         };
-        if event.kind() == EventKind::MonitorStopped {
-            self.finished = true;
-        }
         Ok(Some(event))
-    }
-
-    /// Disables monitoring on the monitored socket (`zmq_socket_monitor`
-    /// with no endpoint). Events already sent, and
-    /// [`EventKind::MonitorStopped`] if it was asked for, can still be
-    /// read; then reading returns nothing. Calling it again does nothing.
-    ///
-    /// If another monitor was started on the socket since this one, this
-    /// one is already stopped and the other is left alone.
-    #[doc(alias = "zmq_socket_monitor")]
-    pub fn stop(&mut self) -> Result<()> {
-        if self.stopped {
-            return Ok(());
-        }
-        self.stopped = true;
-        self.disable()
-    }
-
-    fn disable(&self) -> Result<()> {
-        let key = self.monitored.as_raw() as usize;
-        {
-            let mut current = current();
-            let Some(pos) = current.iter().position(|e| *e == (key, self.id)) else {
-                return Ok(());
-            };
-            current.swap_remove(pos);
-        }
-        // SAFETY: the monitored socket is alive (borrowed for 's) and used
-        // from this thread only: a monitor holds a shared reference to a
-        // socket, which is not Sync, so the monitor cannot leave the
-        // socket's thread. A null endpoint asks libzmq to stop monitoring.
-        let rc = unsafe { ffi::zmq_socket_monitor(self.monitored.as_raw(), std::ptr::null(), 0) };
-        sys::cvt(rc).map(drop)
     }
 }
 
 fn enable(monitored: &Socket<'_>, endpoint: &CString, events: MonitorEvents) -> Result<()> {
+    monitored.reap_monitor();
     #[cfg(not(feature = "draft"))]
-    let rc = {
-        let events = c_int::try_from(events.bits()).unwrap_or(-1);
-        // SAFETY: the socket is alive and used from this thread (we hold a
-        // shared reference, and sockets are not Sync); the endpoint is a
-        // NUL-terminated string that outlives the call (libzmq copies it).
-        unsafe { ffi::zmq_socket_monitor(monitored.as_raw(), endpoint.as_ptr(), events) }
-    };
+    let result = monitored
+        .raw
+        .monitor(Some(endpoint), c_int::try_from(events.bits()).unwrap_or(-1));
     #[cfg(feature = "draft")]
-    // SAFETY: as above; format 2 and a PAIR socket are arguments libzmq
-    // documents for zmq_socket_monitor_versioned.
-    let rc = unsafe {
-        ffi::zmq_socket_monitor_versioned(
-            monitored.as_raw(),
-            endpoint.as_ptr(),
-            events.bits(),
-            c_int::from(FORMAT),
-            ffi::ZMQ_PAIR,
-        )
-    };
-    sys::cvt(rc).map(drop)
+    let result = monitored.raw.monitor_versioned(
+        Some(endpoint),
+        events.bits(),
+        c_int::from(FORMAT),
+        ffi::ZMQ_PAIR,
+    );
+    Ok(result?)
+}
+
+/// Whether a monitor's receiving socket has been sent MONITOR_STOPPED:
+/// reads (and drops) what it holds, without waiting.
+fn received_stop(pair: &RawSocket) -> bool {
+    let mut msg = RawMessage::new();
+    loop {
+        if pair.msg_recv(&mut msg, ffi::ZMQ_DONTWAIT) == -1 {
+            // EAGAIN: nothing more for now; ETERM: the context is ending,
+            // and nothing will be sent any more.
+            return Error::last().is_terminated();
+        }
+        let stopped = event_number(msg.as_bytes()) == Some(ffi::ZMQ_EVENT_MONITOR_STOPPED as u64);
+        // Skip the rest of the event.
+        while msg.more() {
+            if pair.msg_recv(&mut msg, ffi::ZMQ_DONTWAIT) == -1 {
+                return Error::last().is_terminated();
+            }
+        }
+        if stopped {
+            return true;
+        }
+    }
+}
+
+/// The event number in the first frame of an event, in this build's format.
+fn event_number(frame: &[u8]) -> Option<u64> {
+    if FORMAT == 2 {
+        Some(u64::from_ne_bytes(frame.try_into().ok()?))
+    } else {
+        let id: [u8; 2] = frame.get(..2)?.try_into().ok()?;
+        Some(u64::from(u16::from_ne_bytes(id)))
+    }
+}
+
+/// Closes the parked receiving sockets that libzmq no longer writes to.
+fn sweep_parked(ctx: &crate::Context) {
+    ctx.parked().retain(|pair| !received_stop(pair));
+}
+
+impl Drop for Monitor<'_> {
+    fn drop(&mut self) {
+        self.dropped.store(true, Ordering::Release);
+        let Some(pair) = self.pair.take() else {
+            return;
+        };
+        if self.finished {
+            // libzmq has closed its end: nothing more is written here.
+            return;
+        }
+        // Still monitored (or its last events still on their way): libzmq
+        // would block, in whatever thread sends the next event, on a
+        // receiving socket that is gone. Keep it open in the context until
+        // MONITOR_STOPPED reaches it.
+        let ctx = pair.context().clone();
+        if let Some(raw) = pair.into_raw_socket() {
+            let mut parked = ctx.parked();
+            parked.retain(|pair| !received_stop(pair));
+            if !received_stop(&raw) {
+                parked.push(raw);
+            }
+        }
+    }
 }
 
 impl Iterator for Monitor<'_> {
     type Item = Result<MonitorEvent>;
 
-    /// Blocks until the next event. Ends after
-    /// [`EventKind::MonitorStopped`], after a [`stop`](Monitor::stop) once
-    /// the queued events are read, and after the error that the context
-    /// was terminated.
+    /// Blocks until the next event. Ends once monitoring has ended and its
+    /// last events were read, and after the error that the context was
+    /// terminated.
     fn next(&mut self) -> Option<Self::Item> {
         self.next_event(None).transpose()
-    }
-}
-
-impl Drop for Monitor<'_> {
-    fn drop(&mut self) {
-        if !self.stopped {
-            // Best effort: with a terminated context there is no monitor
-            // left to stop. The PAIR socket is closed after this.
-            let _ = self.disable();
-        }
     }
 }

@@ -2,44 +2,36 @@
 //! beside the entries, index for index.
 
 use std::os::raw::c_long;
-use std::ptr;
 
 use super::Target;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::raw::PollItem;
 use crate::socket::PollEvents;
-use crate::sys::{self, ffi};
 
-pub(super) struct Backend {
-    /// One per entry, in the same order. A socket pointer in it is live:
-    /// the poller borrows every socket it holds.
-    items: Vec<ffi::zmq_pollitem_t>,
+pub(super) struct Backend<'a> {
+    /// One per entry, in the same order; each borrows its socket.
+    items: Vec<PollItem<'a>>,
 }
 
-impl Backend {
-    pub(super) fn new() -> Backend {
+impl<'a> Backend<'a> {
+    pub(super) fn new() -> Backend<'a> {
         Backend { items: Vec::new() }
     }
 
-    pub(super) fn add(&mut self, target: Target, events: PollEvents) -> Result<()> {
-        let (socket, fd) = match target {
-            Target::Socket(p) => (p, 0),
-            Target::Fd(fd) => (ptr::null_mut(), fd),
-        };
-        self.items.push(ffi::zmq_pollitem_t {
-            socket,
-            fd,
-            events: events.bits(),
-            revents: 0,
+    pub(super) fn add(&mut self, target: Target<'a>, events: PollEvents) -> Result<()> {
+        self.items.push(match target {
+            Target::Socket(s) => PollItem::from_raw_socket(s, events.bits()),
+            Target::Fd(fd) => PollItem::from_os_handle(fd, events.bits()),
         });
         Ok(())
     }
 
-    pub(super) fn modify(&mut self, index: usize, _: Target, events: PollEvents) -> Result<()> {
-        self.items[index].events = events.bits();
+    pub(super) fn modify(&mut self, index: usize, _: Target<'_>, events: PollEvents) -> Result<()> {
+        self.items[index].set_events_raw(events.bits());
         Ok(())
     }
 
-    pub(super) fn remove(&mut self, index: usize, _: Target) -> Result<()> {
+    pub(super) fn remove(&mut self, index: usize, _: Target<'_>) -> Result<()> {
         self.items.remove(index);
         Ok(())
     }
@@ -49,18 +41,18 @@ impl Backend {
         timeout_ms: c_long,
         fired: &mut Vec<(usize, PollEvents)>,
     ) -> Result<()> {
-        let n = crate::poll::item_count(self.items.len())?;
-        // SAFETY: `items` holds `n` initialised poll items whose sockets are
-        // live (borrowed by the poller); libzmq writes only their `revents`.
-        let rc = unsafe { ffi::zmq_poll(self.items.as_mut_ptr(), n, timeout_ms) };
-        let ready = sys::cvt(rc)?;
+        crate::poll::item_count(self.items.len())?;
+        let ready = crate::raw::poll(&mut self.items, timeout_ms);
+        if ready == -1 {
+            return Err(Error::last());
+        }
         if ready > 0 {
             fired.extend(
                 self.items
                     .iter()
                     .enumerate()
-                    .filter(|(_, item)| item.revents != 0)
-                    .map(|(i, item)| (i, PollEvents::from_bits_retain(item.revents))),
+                    .filter(|(_, item)| item.revents_raw() != 0)
+                    .map(|(i, item)| (i, PollEvents::from_bits_retain(item.revents_raw()))),
             );
         }
         Ok(())

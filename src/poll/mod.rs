@@ -2,14 +2,12 @@
 //! [`PollItem`]s, the [`Poller`] set, and [`Socket::poll`] for one socket.
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::os::raw::{c_int, c_long};
-use std::ptr;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::socket::{PollEvents, Socket};
-use crate::sys::{self, ffi};
+use crate::sys::ffi;
 
 mod poller;
 
@@ -38,75 +36,43 @@ fn to_zmq_fd(fd: RawFd) -> ffi::zmq_fd_t {
     fd as ffi::zmq_fd_t
 }
 
-/// One entry of [`poll`]: a ZeroMQ socket or an OS handle, the events
-/// wanted, and (after the call) the events that occurred.
-///
-/// It has exactly the layout of libzmq's `zmq_pollitem_t`, so a slice of
-/// items goes to `zmq_poll` as it is, without copying. An item made from a
-/// socket borrows it: no item outlives its socket.
-///
-/// ```
-/// use zmq4::{PollEvents, PollItem, SocketType};
-/// # let ctx = zmq4::Context::new()?;
-/// let pull = ctx.socket(SocketType::Pull)?;
-/// let item = PollItem::from_socket(&pull, PollEvents::POLLIN);
-/// assert!(item.is_socket(&pull));
-/// assert_eq!(item.events(), PollEvents::POLLIN);
-/// assert!(!item.is_readable()); // nothing polled yet
-/// # Ok::<(), zmq4::Error>(())
-/// ```
-#[repr(transparent)]
-pub struct PollItem<'a> {
-    raw: ffi::zmq_pollitem_t,
-    _socket: PhantomData<&'a Socket<'a>>,
-}
+pub use crate::raw::PollItem;
 
 impl<'a> PollItem<'a> {
     /// An item that waits for `events` on a ZeroMQ socket.
     pub fn from_socket(socket: &'a Socket<'_>, events: PollEvents) -> PollItem<'a> {
-        PollItem {
-            raw: ffi::zmq_pollitem_t {
-                socket: socket.raw.as_ptr(),
-                fd: 0,
-                events: events.bits(),
-                revents: 0,
-            },
-            _socket: PhantomData,
-        }
+        PollItem::from_raw_socket(&socket.raw, events.bits())
     }
 
     /// An item that waits for `events` on an OS handle (a file descriptor
     /// on Unix, a `SOCKET` on Windows), such as a `std::net` socket's.
     ///
-    /// A handle that is closed while it is polled makes the poll report
-    /// [`PollEvents::POLLERR`] for it or fail; it is never unsafe.
+    /// A handle that is not open makes the poll report
+    /// [`PollEvents::POLLERR`] for it (or fail). One that another thread
+    /// closes while a poll waits does not wake that poll: the poll reports
+    /// it only once something else wakes it, or at its timeout, so a poll
+    /// without a timeout may wait for ever. Neither is unsafe, but the
+    /// number may meanwhile name a file opened since: take a handle out of
+    /// the poll before closing it.
     pub fn from_fd(fd: RawFd, events: PollEvents) -> PollItem<'a> {
-        PollItem {
-            raw: ffi::zmq_pollitem_t {
-                socket: ptr::null_mut(),
-                fd: to_zmq_fd(fd),
-                events: events.bits(),
-                revents: 0,
-            },
-            _socket: PhantomData,
-        }
+        PollItem::from_os_handle(to_zmq_fd(fd), events.bits())
     }
 
     /// The events this item waits for.
     pub fn events(&self) -> PollEvents {
-        PollEvents::from_bits_retain(self.raw.events)
+        PollEvents::from_bits_retain(self.events_raw())
     }
 
     /// Changes the events this item waits for (to reuse a slice of items
     /// from one poll to the next).
     pub fn set_events(&mut self, events: PollEvents) {
-        self.raw.events = events.bits();
+        self.set_events_raw(events.bits());
     }
 
     /// The events that occurred in the last [`poll`] (empty before the
     /// first one).
     pub fn revents(&self) -> PollEvents {
-        PollEvents::from_bits_retain(self.raw.revents)
+        PollEvents::from_bits_retain(self.revents_raw())
     }
 
     /// Whether the last [`poll`] found a message to receive (or data to
@@ -129,18 +95,14 @@ impl<'a> PollItem<'a> {
 
     /// Whether this item is for `socket`.
     pub fn is_socket(&self, socket: &Socket<'_>) -> bool {
-        !self.raw.socket.is_null() && self.raw.socket == socket.raw.as_ptr()
+        self.polls_socket(&socket.raw)
     }
 
     /// The OS handle of an item made with [`from_fd`](PollItem::from_fd).
     pub fn fd(&self) -> Option<RawFd> {
-        if self.raw.socket.is_null() {
-            // Widening back what `to_zmq_fd` narrowed (a no-op on Unix).
-            #[allow(clippy::useless_conversion)]
-            Some(RawFd::from(self.raw.fd))
-        } else {
-            None
-        }
+        // Widening back what `to_zmq_fd` narrowed (a no-op on Unix).
+        #[allow(clippy::useless_conversion)]
+        self.os_handle().map(RawFd::from)
     }
 }
 
@@ -149,7 +111,7 @@ impl fmt::Debug for PollItem<'_> {
         let mut d = f.debug_struct("PollItem");
         match self.fd() {
             Some(fd) => d.field("fd", &fd),
-            None => d.field("socket", &self.raw.socket),
+            None => d.field("socket", &self.socket_addr()),
         };
         d.field("events", &self.events())
             .field("revents", &self.revents())
@@ -200,13 +162,11 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
     if items.is_empty() {
         return sleep_instead(timeout);
     }
-    let n = item_count(items.len())?;
-    // SAFETY: `PollItem` is `repr(transparent)` over `zmq_pollitem_t`, so
-    // the slice is an array of `n` valid items; every socket pointer in it
-    // comes from a `Socket` that the item borrows, so it is live for the
-    // call. libzmq only writes the `revents` fields.
-    let rc = unsafe { ffi::zmq_poll(items.as_mut_ptr().cast(), n, timeout_ms) };
-    Ok(sys::cvt(rc)? as usize)
+    item_count(items.len())?;
+    match crate::raw::poll(items, timeout_ms) {
+        -1 => Err(Error::last()),
+        ready => Ok(ready as usize),
+    }
 }
 
 /// The item count that `zmq_poll` and `zmq_poller_wait_all` take.
@@ -234,6 +194,17 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<c_long> {
             ),
         )
     })
+}
+
+/// [`left_after_interruption`](crate::socket::left_after_interruption)
+/// for a poll's timeout (a C `long`: 64 bits on Unix, 32 on Windows).
+#[allow(clippy::useless_conversion)]
+pub(crate) fn left_after_interruption(
+    deadline: &mut Option<std::time::Instant>,
+    timeout_ms: c_long,
+) -> Option<c_long> {
+    crate::socket::left_after_interruption(deadline, i64::from(timeout_ms))
+        .map(|left| c_long::try_from(left).unwrap_or(c_long::MAX))
 }
 
 /// What a poll over nothing does: sleep for the timeout (libzmq would
@@ -278,15 +249,23 @@ impl Socket<'_> {
     #[doc(alias = "zmq_poll")]
     pub fn poll(&self, events: PollEvents, timeout: Option<Duration>) -> Result<PollEvents> {
         let timeout_ms = timeout_ms(timeout)?;
-        let mut item = PollItem::from_socket(self, events);
-        // Through `blocking`, so that the context's choice on interrupted
-        // calls applies (which the free `poll` cannot know).
-        self.blocking(|| {
-            // SAFETY: `PollItem` is `repr(transparent)` over
-            // `zmq_pollitem_t`: one valid item, whose socket is this live
-            // one, borrowed for the call.
-            unsafe { ffi::zmq_poll((&mut item as *mut PollItem<'_>).cast(), 1, timeout_ms) }
-        })?;
-        Ok(item.revents())
+        let mut item = [PollItem::from_socket(self, events)];
+        let mut wait_ms = timeout_ms;
+        let mut deadline = None;
+        loop {
+            if crate::raw::poll(&mut item, wait_ms) != -1 {
+                return Ok(item[0].revents());
+            }
+            // The context's choice on interrupted calls applies (which the
+            // free `poll` cannot know); a retried wait keeps its length.
+            let err = Error::last();
+            if err.kind() != ErrorKind::Interrupted || !self.retries_on_interrupt() {
+                return Err(err);
+            }
+            match left_after_interruption(&mut deadline, timeout_ms) {
+                Some(left) => wait_ms = left,
+                None => return Ok(PollEvents::empty()),
+            }
+        }
     }
 }

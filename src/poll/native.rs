@@ -3,17 +3,18 @@
 //! user data; since entries stay in the order they were added, the ids
 //! beside them are sorted and an event finds its entry by binary search.
 
-use std::os::raw::{c_long, c_void};
-use std::ptr::{self, NonNull};
+use std::os::raw::c_long;
+use std::ptr;
 
 use super::Target;
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::raw::RawPoller;
 use crate::socket::PollEvents;
-use crate::sys::{self, ffi};
+use crate::sys::ffi;
 
-pub(super) struct Backend {
+pub(super) struct Backend<'a> {
     /// Made on the first `add`, so that an unused poller costs nothing.
-    handle: Option<NonNull<c_void>>,
+    poller: Option<RawPoller<'a>>,
     /// The id of each entry, in entry order (hence increasing).
     ids: Vec<usize>,
     next_id: usize,
@@ -28,72 +29,58 @@ const NO_EVENT: ffi::zmq_poller_event_t = ffi::zmq_poller_event_t {
     events: 0,
 };
 
-impl Backend {
-    pub(super) fn new() -> Backend {
+impl<'a> Backend<'a> {
+    pub(super) fn new() -> Backend<'a> {
         Backend {
-            handle: None,
+            poller: None,
             ids: Vec::new(),
             next_id: 0,
             events: Vec::new(),
         }
     }
 
-    fn handle(&mut self) -> Result<*mut c_void> {
-        if let Some(handle) = self.handle {
-            return Ok(handle.as_ptr());
+    fn poller(&mut self) -> Result<&mut RawPoller<'a>> {
+        match &mut self.poller {
+            Some(poller) => Ok(poller),
+            slot => Ok(slot.insert(RawPoller::new()?)),
         }
-        // SAFETY: zmq_poller_new takes nothing and returns a new poller or
-        // null (with errno set), which cvt_p turns into an error.
-        let handle = sys::cvt_p(unsafe { ffi::zmq_poller_new() })?;
-        self.handle = Some(handle);
-        Ok(handle.as_ptr())
     }
 
-    pub(super) fn add(&mut self, target: Target, events: PollEvents) -> Result<()> {
-        let handle = self.handle()?;
+    pub(super) fn add(&mut self, target: Target<'a>, events: PollEvents) -> Result<()> {
         let id = self.next_id;
-        let user_data = ptr::without_provenance_mut::<c_void>(id);
         self.ids.reserve(1);
         self.events.reserve(1);
-        // SAFETY: `handle` is a live poller; a socket pointer comes from a
-        // socket the poller borrows, so it stays live while registered; the
-        // user data is an integer that libzmq only hands back.
-        let rc = unsafe {
-            match target {
-                Target::Socket(s) => ffi::zmq_poller_add(handle, s, user_data, events.bits()),
-                Target::Fd(fd) => ffi::zmq_poller_add_fd(handle, fd, user_data, events.bits()),
-            }
-        };
-        sys::cvt(rc)?;
+        let poller = self.poller()?;
+        match target {
+            Target::Socket(s) => poller.add_socket(s, id, events.bits())?,
+            Target::Fd(fd) => poller.add_fd(fd, id, events.bits())?,
+        }
         self.next_id += 1;
         self.ids.push(id);
         self.events.push(NO_EVENT);
         Ok(())
     }
 
-    pub(super) fn modify(&mut self, _: usize, target: Target, events: PollEvents) -> Result<()> {
-        let handle = self.handle()?;
-        // SAFETY: `handle` is a live poller and the target is registered in
-        // it (the poller checked), so its socket is live.
-        let rc = unsafe {
-            match target {
-                Target::Socket(s) => ffi::zmq_poller_modify(handle, s, events.bits()),
-                Target::Fd(fd) => ffi::zmq_poller_modify_fd(handle, fd, events.bits()),
-            }
-        };
-        sys::cvt(rc).map(drop)
+    pub(super) fn modify(
+        &mut self,
+        _: usize,
+        target: Target<'_>,
+        events: PollEvents,
+    ) -> Result<()> {
+        let poller = self.poller()?;
+        match target {
+            Target::Socket(s) => poller.modify_socket(s, events.bits())?,
+            Target::Fd(fd) => poller.modify_fd(fd, events.bits())?,
+        }
+        Ok(())
     }
 
-    pub(super) fn remove(&mut self, index: usize, target: Target) -> Result<()> {
-        let handle = self.handle()?;
-        // SAFETY: as for `modify`.
-        let rc = unsafe {
-            match target {
-                Target::Socket(s) => ffi::zmq_poller_remove(handle, s),
-                Target::Fd(fd) => ffi::zmq_poller_remove_fd(handle, fd),
-            }
-        };
-        sys::cvt(rc)?;
+    pub(super) fn remove(&mut self, index: usize, target: Target<'_>) -> Result<()> {
+        let poller = self.poller()?;
+        match target {
+            Target::Socket(s) => poller.remove_socket(s)?,
+            Target::Fd(fd) => poller.remove_fd(fd)?,
+        }
         self.ids.remove(index);
         self.events.pop();
         Ok(())
@@ -104,18 +91,20 @@ impl Backend {
         timeout_ms: c_long,
         fired: &mut Vec<(usize, PollEvents)>,
     ) -> Result<()> {
-        let handle = self.handle()?;
-        let n = crate::poll::item_count(self.events.len())?;
-        // SAFETY: `handle` is a live poller whose registered sockets are
-        // live; `events` has room for `n` events, one per registered entry,
-        // and libzmq writes at most `n`.
-        let rc =
-            unsafe { ffi::zmq_poller_wait_all(handle, self.events.as_mut_ptr(), n, timeout_ms) };
-        let ready = match sys::cvt(rc) {
-            Ok(ready) => ready as usize,
+        crate::poll::item_count(self.events.len())?;
+        let Some(poller) = self.poller.as_mut() else {
+            return Ok(());
+        };
+        let rc = poller.wait_all(&mut self.events, timeout_ms);
+        let ready = if rc == -1 {
+            let err = Error::last();
             // zmq_poller_wait_all reports a timeout as EAGAIN; zmq_poll as 0.
-            Err(e) if e.kind() == ErrorKind::WouldBlock => 0,
-            Err(e) => return Err(e),
+            if err.kind() != ErrorKind::WouldBlock {
+                return Err(err);
+            }
+            0
+        } else {
+            rc as usize
         };
         for event in self.events.iter().take(ready) {
             if let Ok(index) = self.ids.binary_search(&event.user_data.addr()) {
@@ -124,17 +113,5 @@ impl Backend {
         }
         fired.sort_unstable_by_key(|&(index, _)| index);
         Ok(())
-    }
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle {
-            let mut p = handle.as_ptr();
-            // SAFETY: `p` is a live poller made by zmq_poller_new, destroyed
-            // once here; it frees only its own state (the sockets stay
-            // open).
-            unsafe { ffi::zmq_poller_destroy(&mut p) };
-        }
     }
 }

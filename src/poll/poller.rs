@@ -2,12 +2,11 @@
 //! caller's choice, polled again and again.
 
 use std::iter::FusedIterator;
-use std::marker::PhantomData;
-use std::os::raw::c_void;
 use std::time::Duration;
 
 use super::{sleep_instead, timeout_ms, to_zmq_fd, RawFd};
 use crate::error::{Error, ErrorKind, Result};
+use crate::raw::RawSocket;
 use crate::socket::{PollEvents, Socket};
 use crate::sys::ffi;
 
@@ -22,23 +21,40 @@ mod backend;
 mod backend;
 
 /// What an entry waits on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Socket(*mut c_void),
+#[derive(Clone, Copy)]
+enum Target<'s> {
+    Socket(&'s RawSocket),
     Fd(ffi::zmq_fd_t),
 }
 
-impl Target {
+impl Target<'_> {
+    fn key(self) -> Key {
+        match self {
+            Target::Socket(s) => Key::Socket(s.as_ptr().addr()),
+            Target::Fd(fd) => Key::Fd(fd),
+        }
+    }
+}
+
+/// How an entry is found again: a socket by its address (only compared,
+/// never followed), an OS handle by its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Socket(usize),
+    Fd(ffi::zmq_fd_t),
+}
+
+impl Key {
     fn describe(self) -> String {
         match self {
-            Target::Socket(p) => format!("socket {p:?}"),
-            Target::Fd(fd) => format!("OS handle {fd}"),
+            Key::Socket(p) => format!("socket {p:#x}"),
+            Key::Fd(fd) => format!("OS handle {fd}"),
         }
     }
 }
 
 struct Entry<T> {
-    target: Target,
+    key: Key,
     token: T,
 }
 
@@ -58,7 +74,8 @@ struct Entry<T> {
 ///   handle that is not in the poller are [`ErrorKind::NotFound`] errors.
 /// - Each poll reports the ready entries in the order they were added.
 /// - A socket stays borrowed while it is in the poller (`'a`), so it cannot
-///   be closed or dropped under it.
+///   be closed or dropped under it, nor while the poller itself exists
+///   (libzmq's poller reads its sockets when it is destroyed).
 ///
 /// With feature `draft` it is built on libzmq's `zmq_poller_*` functions,
 /// otherwise on `zmq_poll`; both reuse their buffers, so a poll allocates
@@ -98,11 +115,17 @@ pub struct Poller<'a, T> {
     entries: Vec<Entry<T>>,
     /// What the last poll found: (index into `entries`, events).
     fired: Vec<(usize, PollEvents)>,
-    backend: backend::Backend,
+    backend: backend::Backend<'a>,
     /// Whether a socket added so far belongs to a context that retries
     /// calls interrupted by a signal.
     retry_eintr: bool,
-    _sockets: PhantomData<&'a Socket<'a>>,
+}
+
+/// Dropping a poller destroys libzmq's, which reads every socket still in
+/// it: this `Drop` makes the compiler keep the borrowed sockets alive until
+/// then, whichever backend is underneath.
+impl<T> Drop for Poller<'_, T> {
+    fn drop(&mut self) {}
 }
 
 impl<T> Default for Poller<'_, T> {
@@ -127,7 +150,6 @@ impl<'a, T> Poller<'a, T> {
             fired: Vec::new(),
             backend: backend::Backend::new(),
             retry_eintr: false,
-            _sockets: PhantomData,
         }
     }
 
@@ -147,8 +169,8 @@ impl<'a, T> Poller<'a, T> {
     /// already in the poller is an [`ErrorKind::InvalidArgument`] error.
     #[doc(alias = "zmq_poller_add", alias = "register", alias = "Add")]
     pub fn add(&mut self, socket: &'a Socket<'_>, events: PollEvents, token: T) -> Result<()> {
-        self.insert(Target::Socket(socket.raw.as_ptr()), events, token)?;
-        self.retry_eintr |= socket.ctx.retry_eintr;
+        self.insert(Target::Socket(&socket.raw), events, token)?;
+        self.retry_eintr |= socket.retries_on_interrupt();
         Ok(())
     }
 
@@ -164,7 +186,7 @@ impl<'a, T> Poller<'a, T> {
     /// not in the poller is an [`ErrorKind::NotFound`] error.
     #[doc(alias = "zmq_poller_modify", alias = "modify", alias = "Update")]
     pub fn update(&mut self, socket: &Socket<'_>, events: PollEvents) -> Result<()> {
-        self.modify(Target::Socket(socket.raw.as_ptr()), events)
+        self.modify(Target::Socket(&socket.raw), events)
     }
 
     /// Changes the events the poller waits for on an OS handle, as
@@ -178,7 +200,7 @@ impl<'a, T> Poller<'a, T> {
     /// is not in the poller is an [`ErrorKind::NotFound`] error.
     #[doc(alias = "zmq_poller_remove", alias = "unregister", alias = "Remove")]
     pub fn remove(&mut self, socket: &Socket<'_>) -> Result<T> {
-        self.delete(Target::Socket(socket.raw.as_ptr()))
+        self.delete(Target::Socket(&socket.raw))
     }
 
     /// Removes an OS handle from the poller and returns its token, as
@@ -199,7 +221,8 @@ impl<'a, T> Poller<'a, T> {
     /// [`ErrorKind::Interrupted`], unless a socket in the poller belongs to
     /// a context that retries interrupted calls
     /// ([`ContextBuilder::retry_on_interrupt`](crate::ContextBuilder::retry_on_interrupt)):
-    /// then the wait starts again, with the whole timeout.
+    /// then the wait goes on for what is left of the timeout, counted from
+    /// the first interruption.
     #[doc(alias = "zmq_poller_wait_all", alias = "zmq_poll", alias = "Poll")]
     pub fn poll(&mut self, timeout: Option<Duration>) -> Result<Ready<'_, T>> {
         let timeout_ms = timeout_ms(timeout)?;
@@ -207,10 +230,18 @@ impl<'a, T> Poller<'a, T> {
         if self.entries.is_empty() {
             sleep_instead(timeout)?;
         } else {
+            let mut wait_ms = timeout_ms;
+            let mut deadline = None;
             loop {
-                match self.backend.wait(timeout_ms, &mut self.fired) {
+                match self.backend.wait(wait_ms, &mut self.fired) {
                     Err(err) if err.kind() == ErrorKind::Interrupted && self.retry_eintr => {
                         self.fired.clear();
+                        // The retried wait keeps its length; once it is
+                        // spent, nothing fired, as on a timeout.
+                        match super::left_after_interruption(&mut deadline, timeout_ms) {
+                            Some(left) => wait_ms = left,
+                            None => break,
+                        }
                     }
                     result => break result?,
                 }
@@ -222,40 +253,41 @@ impl<'a, T> Poller<'a, T> {
         })
     }
 
-    fn position(&self, target: Target) -> Option<usize> {
-        self.entries.iter().position(|e| e.target == target)
+    fn position(&self, key: Key) -> Option<usize> {
+        self.entries.iter().position(|e| e.key == key)
     }
 
-    fn insert(&mut self, target: Target, events: PollEvents, token: T) -> Result<()> {
-        if self.position(target).is_some() {
+    fn insert(&mut self, target: Target<'a>, events: PollEvents, token: T) -> Result<()> {
+        let key = target.key();
+        if self.position(key).is_some() {
             return Err(Error::invalid(
                 ErrorKind::InvalidArgument,
-                format!("{} is already in the poller", target.describe()),
+                format!("{} is already in the poller", key.describe()),
             ));
         }
         self.entries.reserve(1);
         self.fired.reserve(self.entries.len() + 1);
         self.backend.add(target, events)?;
-        self.entries.push(Entry { target, token });
+        self.entries.push(Entry { key, token });
         Ok(())
     }
 
-    fn modify(&mut self, target: Target, events: PollEvents) -> Result<()> {
-        let index = self.find(target)?;
+    fn modify(&mut self, target: Target<'_>, events: PollEvents) -> Result<()> {
+        let index = self.find(target.key())?;
         self.backend.modify(index, target, events)
     }
 
-    fn delete(&mut self, target: Target) -> Result<T> {
-        let index = self.find(target)?;
+    fn delete(&mut self, target: Target<'_>) -> Result<T> {
+        let index = self.find(target.key())?;
         self.backend.remove(index, target)?;
         Ok(self.entries.remove(index).token)
     }
 
-    fn find(&self, target: Target) -> Result<usize> {
-        self.position(target).ok_or_else(|| {
+    fn find(&self, key: Key) -> Result<usize> {
+        self.position(key).ok_or_else(|| {
             Error::invalid(
                 ErrorKind::NotFound,
-                format!("{} is not in the poller", target.describe()),
+                format!("{} is not in the poller", key.describe()),
             )
         })
     }
@@ -272,7 +304,7 @@ pub struct Ready<'p, T> {
 impl<T> std::fmt::Debug for Entry<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry")
-            .field("target", &self.target)
+            .field("key", &self.key)
             .finish_non_exhaustive()
     }
 }

@@ -1,43 +1,63 @@
-//! Proxies: libzmq's built-in forwarder between two sockets.
+//! Proxies: forwarders between two sockets.
 //!
 //! A proxy moves every message that arrives on one socket to the other, in
-//! both directions, in the calling thread, until it is stopped. With a
-//! ROUTER frontend and a DEALER backend it is a request/reply broker; with
-//! XSUB/XPUB a pub/sub forwarder; with PULL/PUSH a pipeline streamer.
+//! both directions, until it is stopped. With a ROUTER frontend and a
+//! DEALER backend it is a request/reply broker; with XSUB/XPUB a pub/sub
+//! forwarder; with PULL/PUSH a pipeline streamer.
 //!
 //! Three ways to run one:
-//! - [`proxy`]: the plain blocking call (`zmq_proxy`). It returns only when
-//!   the context is shut down or terminated.
-//! - [`SteerableProxy`] with its [`ProxyControl`] handle
-//!   (`zmq_proxy_steerable`): pause, resume, read statistics and terminate
-//!   it from another thread.
+//! - [`proxy`]: libzmq's built-in proxy (`zmq_proxy`) in the calling
+//!   thread. It returns only when the context is shut down or terminated.
+//! - [`SteerableProxy`] with its [`ProxyControl`] handle: zmq4's own
+//!   forwarding loop, paused, resumed, asked for statistics and terminated
+//!   from another thread, and always answered.
 //! - [`ThreadedProxy`]: a steerable proxy on a thread of its own, stopped
 //!   (terminated and joined) by [`ThreadedProxy::stop`] or when dropped.
-
+//!
+//! How they differ:
+//!
+//! | | [`proxy`] | [`SteerableProxy`], [`ThreadedProxy`] |
+//! |---|---|---|
+//! | a destination that takes nothing more (its peer stopped reading) | the proxy waits inside the send: nothing moves either way, until the peer reads or the context is shut down | the proxy holds the one message for it and waits for room; later messages stay queued in the source socket, and the other direction goes on |
+//! | a capture socket that takes nothing more | the proxy waits likewise | the copy is dropped, and counted |
+//! | stopping | only by shutting the context down | [`terminate`](ProxyControl::terminate) or [`stop`](ThreadedProxy::stop), answered after at most one burst of forwarding; or by shutting the context down |
+//! | statistics | none | messages, frames and bytes each way, and what was dropped ([`ProxyStatistics`]) |
+//! | cost per message | libzmq's | about the same: the same libzmq calls per frame, through its public API |
+//!
+mod control;
+mod forward;
+mod stats;
 mod steerable;
 mod threaded;
 
-pub use steerable::{ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy};
+pub use stats::{ProxyStatistics, SocketStatistics};
+pub use steerable::{ProxyControl, SteerableProxy};
 pub use threaded::ThreadedProxy;
-
-use std::ptr;
 
 use crate::error::{ErrorKind, Result};
 use crate::socket::Socket;
-use crate::sys::ffi;
 
 /// Runs libzmq's built-in proxy between `frontend` and `backend` in the
-/// calling thread; every message is also copied to `capture`, if given.
+/// calling thread; every frame is also copied to `capture`, if given.
 ///
 /// This blocks until the context of the sockets is shut down
-/// ([`Context::shutdown`](crate::Context::shutdown)) or terminated. That is the only
-/// way `zmq_proxy` ends, so it is reported as `Ok(())`; any other failure
-/// is an `Err`. A call interrupted by a signal is made again when the
-/// context retries on `EINTR`, and is otherwise an error of kind
+/// ([`Context::shutdown`](crate::Context::shutdown)) or terminated. That is
+/// the only way `zmq_proxy` ends, so it is reported as `Ok(())`; any other
+/// failure is an `Err`. A call interrupted by a signal is made again when
+/// the context retries on `EINTR`, and is otherwise an error of kind
 /// [`ErrorKind::Interrupted`].
 ///
-/// To stop a proxy without shutting the context down, use a
-/// [`SteerableProxy`] or a [`ThreadedProxy`].
+/// libzmq's loop sends with blocking calls. When a destination takes
+/// nothing more (its high-water mark reached because a peer stopped
+/// reading), or the capture socket does not, the proxy waits inside that
+/// send, and nothing moves in either direction until it can go on. A
+/// context shutdown still ends it: the waiting send fails with `ETERM`.
+/// The destination's send timeout applies to those sends: once it expires
+/// the proxy ends with an error of kind [`ErrorKind::WouldBlock`], and the
+/// message it was sending is lost. Leave `SNDTIMEO` unset on a proxy's
+/// sockets, or use a [`SteerableProxy`] (or [`ThreadedProxy`]), whose own
+/// loop never waits for a full socket and can be stopped without shutting
+/// the context down.
 ///
 /// The capture socket must be able to send (PUB, PUSH, DEALER, PAIR...):
 /// every frame that crosses the proxy in either direction is sent to it.
@@ -74,13 +94,9 @@ pub fn proxy(
     backend: &Socket<'_>,
     capture: Option<&Socket<'_>>,
 ) -> Result<()> {
-    let capture = capture.map_or(ptr::null_mut(), Socket::as_raw);
-    let result = frontend.blocking(|| {
-        // SAFETY: the three handles are live sockets (borrowed for the whole
-        // call) or NULL for the optional capture, as zmq_proxy accepts; the
-        // sockets are only used by this thread while the call runs, since
-        // `Socket` is not `Sync` and is borrowed here.
-        unsafe { ffi::zmq_proxy(frontend.as_raw(), backend.as_raw(), capture) }
+    let capture = capture.map(|s| &s.raw);
+    let result = frontend.blocking(crate::socket::Op::Other, |front| {
+        crate::raw::proxy(front, &backend.raw, capture)
     });
     ended(result)
 }
@@ -93,60 +109,5 @@ pub(crate) fn ended(result: Result<std::os::raw::c_int>) -> Result<()> {
         Ok(_) => Ok(()),
         Err(err) if err.kind() == ErrorKind::Terminated => Ok(()),
         Err(err) => Err(err),
-    }
-}
-
-/// How the linked libzmq speaks on a steerable proxy's control socket.
-///
-/// - Before 4.3.5: PAUSE, RESUME and TERMINATE get no reply; STATISTICS
-///   gets eight frames and counts whole (multipart) messages.
-/// - 4.3.5: every command gets a reply (an empty frame, or the eight
-///   statistics frames); PAUSE resumes and RESUME pauses (mixed up in that
-///   release, fixed after it); statistics count frames.
-/// - After 4.3.5: as before 4.3.5 for the replies, with the frame counting
-///   of 4.3.5.
-///
-/// The control handle does not depend on whether simple commands get a
-/// reply: each one is followed by STATISTICS, whose reply is always sent,
-/// and empty replies met before it are dropped.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Dialect {
-    /// PAUSE and RESUME act the wrong way round (4.3.5).
-    pub(crate) swapped: bool,
-    /// The proxy knows STATISTICS (4.3.0 and later; libzmq before that
-    /// aborts on a command it does not know).
-    pub(crate) statistics: bool,
-    /// Statistics count every frame, not every whole message.
-    pub(crate) counts_frames: bool,
-}
-
-impl Dialect {
-    pub(crate) fn of(version: (i32, i32, i32)) -> Dialect {
-        Dialect {
-            swapped: version == (4, 3, 5),
-            statistics: version >= (4, 3, 0),
-            counts_frames: version >= (4, 3, 5),
-        }
-    }
-
-    pub(crate) fn linked() -> Dialect {
-        Dialect::of(crate::version())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Dialect;
-
-    #[test]
-    fn dialects() {
-        let d = Dialect::of((4, 3, 4));
-        assert!(!d.swapped && d.statistics && !d.counts_frames);
-        let d = Dialect::of((4, 3, 5));
-        assert!(d.swapped && d.statistics && d.counts_frames);
-        let d = Dialect::of((4, 3, 6));
-        assert!(!d.swapped && d.statistics && d.counts_frames);
-        let d = Dialect::of((4, 2, 5));
-        assert!(!d.statistics);
     }
 }

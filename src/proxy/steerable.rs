@@ -1,17 +1,17 @@
-//! The steerable proxy (`zmq_proxy_steerable`) and the handle that steers it.
+//! The steerable proxy and the handle that steers it.
 
-use std::ptr;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Dialect;
+use super::control::{self, Command};
+use super::forward::{self, Ended, Sockets};
+use super::stats::ProxyStatistics;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::flags::{RecvFlags, SendFlags};
-use crate::message::Message;
-use crate::socket::{Socket, SocketType};
-use crate::sys::{self, ffi};
+use crate::socket::{CtxRef, Socket, SocketType};
 
 /// How long the handle waits in one go before it looks whether the proxy
 /// is still running.
@@ -22,16 +22,44 @@ const RUNNING: u8 = 1;
 const FINISHED: u8 = 2;
 
 /// A proxy that can be paused, resumed, asked for statistics and
-/// terminated through its [`ProxyControl`] handle.
+/// terminated through its [`ProxyControl`] handle, and whose handle is
+/// always answered.
 ///
 /// [`SteerableProxy::new`] makes the pair: the proxy, which owns one end of
-/// an internal `inproc://` control channel, and the handle, which owns the
+/// a private `inproc://` control channel, and the handle, which owns the
 /// other. Move the proxy to a thread and call [`run`](SteerableProxy::run)
-/// there; keep the handle. The control channel's protocol differs between
-/// libzmq releases (see [`ProxyControl`]); the handle speaks the one of the
-/// linked library, so the same code works with all of them.
+/// there; keep the handle. [`ThreadedProxy`](super::ThreadedProxy) does the
+/// thread part for you.
 ///
-/// [`ThreadedProxy`](super::ThreadedProxy) does the thread part for you.
+/// # Never stuck behind a full socket
+///
+/// The forwarding loop is zmq4's own, not libzmq's
+/// `zmq_proxy_steerable`, which sends with blocking calls: there, a
+/// destination that takes nothing more (a consumer that stopped reading,
+/// its queue at the high-water mark) holds the proxy inside a send for as
+/// long as it lasts, and no command, TERMINATE included, is read
+/// meanwhile. This loop never blocks except in one poll that always
+/// includes the control channel. It takes a message from a socket only
+/// while it has none in transit that way; when the destination refuses a
+/// message (it is full) the proxy keeps that one message and waits for
+/// room, while later messages stay queued in the source socket and the
+/// other direction goes on. So a command is acted on and answered after
+/// at most one burst of forwarding (up to 1000 messages each way, the
+/// size of libzmq's bursts), whatever the peers do.
+///
+/// What a stop leaves behind: messages not taken yet stay queued in the
+/// sockets (up to their high-water marks), where `run`'s caller still has
+/// them; at most one message per direction, the one held for a full
+/// destination, is dropped, unless the destination takes it at a last
+/// try (none is made while paused). [`run`](SteerableProxy::run) returns
+/// the final
+/// [`ProxyStatistics`], which count it in
+/// [`dropped`](ProxyStatistics::dropped).
+///
+/// The capture socket, if given, gets a copy of every frame the proxy
+/// takes from the frontend or the backend, as libzmq's proxy does, but
+/// without waiting: a copy it cannot take at once is dropped and counted
+/// in [`capture_dropped`](ProxyStatistics::capture_dropped).
 ///
 /// ```
 /// use std::time::Duration;
@@ -59,10 +87,13 @@ const FINISHED: u8 = 2;
 ///     assert_eq!(stats.backend.bytes_sent, 5);
 ///
 ///     control.terminate()?;
-///     running.join().unwrap()
+///     let last = running.join().unwrap()?;
+///     assert_eq!(last.dropped, 0);
+///     Ok(())
 /// })?;
 /// # Ok::<(), zmq4::Error>(())
 /// ```
+#[doc(alias = "zmq_proxy_steerable")]
 #[derive(Debug)]
 pub struct SteerableProxy<'ctx> {
     control: Socket<'ctx>,
@@ -78,72 +109,24 @@ pub struct SteerableProxy<'ctx> {
 /// Each method returns once the proxy has acted on the command, so a
 /// message sent after [`pause`](ProxyControl::pause) returns is held back,
 /// and one sent after [`resume`](ProxyControl::resume) returns goes
-/// through. The methods wait for the proxy; call them from another thread
-/// than the one running [`SteerableProxy::run`]. If the proxy has stopped
-/// (terminated, its context shut down, or dropped without running), they
-/// fail with [`ErrorKind::InvalidState`] instead of waiting forever;
-/// [`terminate`](ProxyControl::terminate) then succeeds.
+/// through. The proxy answers after at most one burst of forwarding,
+/// however full its sockets are (see [`SteerableProxy`]). The methods wait
+/// for the proxy: call them from another thread than the one running
+/// [`SteerableProxy::run`]. If the proxy has stopped (terminated, its
+/// context shut down, or dropped without running), they fail with
+/// [`ErrorKind::InvalidState`] instead of waiting for ever;
+/// [`terminate`](ProxyControl::terminate) then succeeds. A method that
+/// fails part-way (a signal interrupting its wait) leaves nothing behind
+/// that a later call could mistake for its own answer.
 ///
-/// What it hides: libzmq 4.3.5 answers every command and acts on PAUSE and
-/// RESUME the wrong way round; earlier releases answer only STATISTICS. The
-/// handle sends what has the requested effect on the linked version and
-/// consumes the answers it sends. Before 4.3.5 the proxy also copies every
-/// command it receives to its capture socket; with that version the capture
-/// socket therefore sees the `STATISTICS` requests the handle uses to wait
-/// for the proxy.
+/// Dropping the handle leaves the proxy running until its context is shut
+/// down.
 #[derive(Debug)]
 pub struct ProxyControl<'ctx> {
     control: Socket<'ctx>,
     state: Arc<AtomicU8>,
-    dialect: Dialect,
-}
-
-/// What crossed one side of a proxy, as counted by libzmq.
-///
-/// Counting differs between releases: from libzmq 4.3.5 on, every frame of
-/// a multipart message is a message; before, a multipart message counts
-/// once (its bytes are the sum of its frames either way).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct SocketStatistics {
-    /// Messages the proxy received on this socket.
-    pub messages_received: u64,
-    /// Bytes the proxy received on this socket.
-    pub bytes_received: u64,
-    /// Messages the proxy sent out through this socket.
-    pub messages_sent: u64,
-    /// Bytes the proxy sent out through this socket.
-    pub bytes_sent: u64,
-}
-
-/// The statistics of a steerable proxy since it started.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct ProxyStatistics {
-    /// The frontend socket: received = requests in, sent = replies out.
-    pub frontend: SocketStatistics,
-    /// The backend socket: received = replies in, sent = requests out.
-    pub backend: SocketStatistics,
-}
-
-impl ProxyStatistics {
-    /// Builds the statistics from the eight values of libzmq's reply, in
-    /// its order: frontend received messages, bytes, sent messages, bytes,
-    /// then the backend the same way.
-    fn from_values(v: [u64; 8]) -> ProxyStatistics {
-        ProxyStatistics {
-            frontend: SocketStatistics {
-                messages_received: v[0],
-                bytes_received: v[1],
-                messages_sent: v[2],
-                bytes_sent: v[3],
-            },
-            backend: SocketStatistics {
-                messages_received: v[4],
-                bytes_received: v[5],
-                messages_sent: v[6],
-                bytes_sent: v[7],
-            },
-        }
-    }
+    /// The number of the last command sent.
+    seq: Cell<u64>,
 }
 
 impl<'ctx> SteerableProxy<'ctx> {
@@ -151,13 +134,18 @@ impl<'ctx> SteerableProxy<'ctx> {
     /// `inproc://` channel of `ctx`.
     ///
     /// The frontend, backend and capture sockets are given later, to
-    /// [`run`](SteerableProxy::run).
+    /// [`run`](SteerableProxy::run); they may belong to other contexts.
     pub fn new(ctx: &'ctx Context) -> Result<(SteerableProxy<'ctx>, ProxyControl<'ctx>)> {
+        SteerableProxy::new_in(CtxRef::Borrowed(ctx))
+    }
+
+    /// As [`new`](SteerableProxy::new), in a context held as `ctx` says.
+    pub(crate) fn new_in(ctx: CtxRef<'ctx>) -> Result<(SteerableProxy<'ctx>, ProxyControl<'ctx>)> {
         let endpoint = crate::socket::private_inproc("proxy-control");
-        let proxy_end = ctx.socket(SocketType::Pair)?;
+        let proxy_end = Socket::new(ctx.clone(), SocketType::Pair)?;
         proxy_end.set_linger(Some(Duration::ZERO))?;
         proxy_end.bind(&endpoint)?;
-        let handle_end = ctx.socket(SocketType::Pair)?;
+        let handle_end = Socket::new(ctx, SocketType::Pair)?;
         handle_end.set_linger(Some(Duration::ZERO))?;
         handle_end.set_sndtimeo(Some(POLL_INTERVAL))?;
         handle_end.set_rcvtimeo(Some(POLL_INTERVAL))?;
@@ -171,44 +159,52 @@ impl<'ctx> SteerableProxy<'ctx> {
             ProxyControl {
                 control: handle_end,
                 state,
-                dialect: Dialect::linked(),
+                seq: Cell::new(0),
             },
         ))
     }
 
     /// Runs the proxy between `frontend` and `backend` in the calling
-    /// thread, copying every frame to `capture` if given, until it is told
-    /// to terminate through its [`ProxyControl`].
+    /// thread, copying every frame it takes to `capture` if given, until
+    /// it is told to terminate through its [`ProxyControl`]. Returns the
+    /// final statistics.
     ///
-    /// Returns `Ok(())` when terminated by the handle, and also when the
-    /// context is shut down or terminated (the way a plain
-    /// [`proxy`](super::proxy) ends). Any other failure is an `Err`,
-    /// including an interruption by a signal ([`ErrorKind::Interrupted`]):
-    /// it is not retried, since starting again would forget a pause and
-    /// reset the statistics.
-    #[doc(alias = "zmq_proxy_steerable")]
+    /// It also ends, with `Ok`, when the context of its sockets is shut
+    /// down or terminated (the way a plain [`proxy`](super::proxy) ends).
+    /// Any other failure is an `Err`: a socket that cannot do its part
+    /// (a frontend that cannot receive...), or an interruption by a signal
+    /// ([`ErrorKind::Interrupted`]) unless the frontend's context was
+    /// built to [retry](crate::ContextBuilder::retry_on_interrupt).
+    ///
+    /// The frontend and the backend may be one socket (a ROUTER that
+    /// routes between its own peers): every message is then sent back on
+    /// it.
     pub fn run(
         self,
         frontend: &Socket<'_>,
         backend: &Socket<'_>,
         capture: Option<&Socket<'_>>,
-    ) -> Result<()> {
+    ) -> Result<ProxyStatistics> {
         self.state.store(RUNNING, Ordering::SeqCst);
-        let capture = capture.map_or(ptr::null_mut(), Socket::as_raw);
-        // SAFETY: all four handles are live sockets borrowed (or owned, the
-        // control socket) for the whole call, or NULL for the optional
-        // capture, as zmq_proxy_steerable accepts; none of them is used by
-        // another thread meanwhile (`Socket` is not `Sync`).
-        let rc = unsafe {
-            ffi::zmq_proxy_steerable(
-                frontend.as_raw(),
-                backend.as_raw(),
-                capture,
-                self.control.as_raw(),
-            )
+        let sockets = Sockets {
+            frontend,
+            backend,
+            capture,
+            control: &self.control,
         };
+        match forward::run(&sockets, frontend.retries_on_interrupt())? {
+            Ended::Terminated { seq, stats } => {
+                // Finished before the answer, so that the handle, once
+                // answered, knows the proxy is gone.
+                self.state.store(FINISHED, Ordering::SeqCst);
+                // The handle may be gone, or its context shut down: the
+                // proxy has ended all the same.
+                let _ = forward::reply(&self.control, seq, &stats);
+                Ok(stats)
+            }
+            Ended::ContextEnded(stats) => Ok(stats),
+        }
         // Dropping `self` marks the proxy finished.
-        super::ended(sys::cvt(rc))
     }
 }
 
@@ -225,36 +221,29 @@ fn stopped() -> Error {
 
 impl ProxyControl<'_> {
     /// Stops forwarding: messages stay queued in the proxy's sockets (up to
-    /// their high-water marks) until [`resume`](ProxyControl::resume).
+    /// their high-water marks) until [`resume`](ProxyControl::resume); a
+    /// message held for a full destination stays held.
     ///
-    /// Returns once the proxy is paused.
+    /// Returns once the proxy is paused. Pausing a paused proxy does
+    /// nothing.
     pub fn pause(&self) -> Result<()> {
-        let command: &[u8] = if self.dialect.swapped {
-            b"RESUME"
-        } else {
-            b"PAUSE"
-        };
-        self.steer(command)
+        self.call(Command::Pause).map(drop)
     }
 
     /// Starts forwarding again after [`pause`](ProxyControl::pause).
     ///
     /// Returns once the proxy forwards again.
     pub fn resume(&self) -> Result<()> {
-        let command: &[u8] = if self.dialect.swapped {
-            b"PAUSE"
-        } else {
-            b"RESUME"
-        };
-        self.steer(command)
+        self.call(Command::Resume).map(drop)
     }
 
     /// Tells the proxy to stop; its [`run`](SteerableProxy::run) then
-    /// returns `Ok(())`.
+    /// returns `Ok` with the final statistics.
     ///
-    /// If the proxy is running, this waits until it has stopped. If it has
-    /// not started yet, the command waits for it and `run` returns at once
-    /// when called. If it has already stopped, this does nothing.
+    /// If the proxy is running, this waits until it has stopped, which
+    /// takes at most one burst of forwarding. If it has not started yet,
+    /// the command waits for it and `run` returns at once when called. If
+    /// it has already stopped, this does nothing.
     pub fn terminate(&self) -> Result<()> {
         match self.send_terminate() {
             // A stopped proxy, or a context shut down (which stops the
@@ -265,81 +254,45 @@ impl ProxyControl<'_> {
     }
 
     fn send_terminate(&self) -> Result<()> {
-        self.drain()?;
-        self.send_command(b"TERMINATE")?;
-        while self.state.load(Ordering::SeqCst) == RUNNING {
-            // Consume the answer libzmq 4.3.5 sends, and wait.
-            match self.control.recv_msg(RecvFlags::empty()) {
-                Ok(_) => {}
-                Err(e) if e.is_would_block() => {}
-                Err(e) => return Err(e),
-            }
+        let seq = self.send_command(Command::Terminate)?;
+        if self.state.load(Ordering::SeqCst) == NOT_STARTED {
+            // `run` will find the command first thing.
+            return Ok(());
         }
-        Ok(())
+        self.reply(seq).map(drop)
     }
 
-    /// The proxy's counts of messages and bytes since it started.
-    ///
-    /// Fails with [`ErrorKind::NotSupported`] on a libzmq without the
-    /// STATISTICS command (before 4.3). See [`SocketStatistics`] for how
-    /// multipart messages are counted.
+    /// The proxy's counts of messages, frames and bytes since it started.
     pub fn statistics(&self) -> Result<ProxyStatistics> {
-        if !self.dialect.statistics {
-            return Err(not_supported());
-        }
-        self.drain()?;
-        self.send_command(b"STATISTICS")?;
-        self.statistics_reply().map(ProxyStatistics::from_values)
+        self.call(Command::Statistics)
     }
 
-    /// Whether the linked libzmq counts every frame of a multipart message
-    /// in the [statistics](ProxyControl::statistics) (4.3.5 and later), or
-    /// each whole message once (earlier releases).
-    pub fn counts_frames(&self) -> bool {
-        self.dialect.counts_frames
+    /// Sends a command and waits for its answer.
+    fn call(&self, command: Command) -> Result<ProxyStatistics> {
+        let seq = self.send_command(command)?;
+        self.reply(seq)
     }
 
-    /// Sends a simple command and, where the library can tell, waits until
-    /// the proxy has handled it.
-    fn steer(&self, command: &[u8]) -> Result<()> {
-        self.drain()?;
-        self.send_command(command)?;
-        if self.dialect.statistics {
-            // Commands are handled in order and STATISTICS is always
-            // answered: its answer means the command before it took effect.
-            self.send_command(b"STATISTICS")?;
-            self.statistics_reply()?;
-        }
-        Ok(())
-    }
-
-    /// Drops answers left over from an earlier call that gave up waiting.
-    fn drain(&self) -> Result<()> {
-        loop {
-            match self.control.recv_msg(RecvFlags::DONTWAIT) {
-                Ok(_) => {}
-                Err(e) if e.is_would_block() => return Ok(()),
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn send_command(&self, command: &[u8]) -> Result<()> {
+    /// Sends a command under a new number, which it returns.
+    fn send_command(&self, command: Command) -> Result<u64> {
+        let seq = self.seq.get().wrapping_add(1);
+        self.seq.set(seq);
+        let frame = control::encode_command(command, seq);
         loop {
             if self.state.load(Ordering::SeqCst) == FINISHED {
                 return Err(stopped());
             }
-            match self.control.send(command, SendFlags::empty()) {
-                Ok(()) => return Ok(()),
+            match self.control.send(frame, SendFlags::empty()) {
+                Ok(()) => return Ok(seq),
                 Err(e) if e.is_would_block() => continue,
                 Err(e) => return Err(e),
             }
         }
     }
 
-    /// Waits for the eight frames that answer STATISTICS, dropping the
-    /// empty answers to simple commands met on the way.
-    fn statistics_reply(&self) -> Result<[u64; 8]> {
+    /// Waits for the answer to command `seq`, dropping answers to earlier
+    /// commands whose caller stopped waiting.
+    fn reply(&self, seq: u64) -> Result<ProxyStatistics> {
         loop {
             let finished = self.state.load(Ordering::SeqCst) == FINISHED;
             // Once the proxy has stopped, whatever it sent is queued: one
@@ -349,50 +302,16 @@ impl ProxyControl<'_> {
             } else {
                 RecvFlags::empty()
             };
-            let parts = match self.control.recv_multipart(flags) {
-                Ok(parts) => parts,
+            let frame = match self.control.recv_msg(flags) {
+                Ok(frame) => frame,
                 Err(e) if e.is_would_block() && finished => return Err(stopped()),
                 Err(e) if e.is_would_block() => continue,
                 Err(e) => return Err(e),
             };
-            if parts.len() == 1 && parts[0].is_empty() {
-                continue;
+            match control::decode_reply(&frame) {
+                Some((answered, stats)) if answered == seq => return Ok(stats),
+                _ => continue,
             }
-            return parse_statistics(&parts);
         }
     }
-}
-
-fn not_supported() -> Error {
-    Error::from_errno(ffi::errno::ENOTSUP)
-        .with_kind(ErrorKind::NotSupported)
-        .with_detail(format!(
-            "the linked libzmq {}.{}.{} has no proxy STATISTICS command (it came with 4.3)",
-            crate::version().0,
-            crate::version().1,
-            crate::version().2
-        ))
-}
-
-fn parse_statistics(parts: &[Message]) -> Result<[u64; 8]> {
-    let bad = || {
-        Error::invalid(
-            ErrorKind::Other,
-            format!(
-                "unexpected answer to STATISTICS: {} frames of sizes {:?}",
-                parts.len(),
-                parts.iter().map(|p| p.len()).collect::<Vec<_>>()
-            ),
-        )
-    };
-    if parts.len() != 8 {
-        return Err(bad());
-    }
-    let mut values = [0u64; 8];
-    for (value, part) in values.iter_mut().zip(parts) {
-        let bytes: [u8; 8] = part[..].try_into().map_err(|_| bad())?;
-        // libzmq copies its uint64_t into the frame as it is in memory.
-        *value = u64::from_ne_bytes(bytes);
-    }
-    Ok(values)
 }

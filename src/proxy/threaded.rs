@@ -2,7 +2,8 @@
 
 use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
 
-use super::steerable::{ProxyControl, ProxyStatistics, SteerableProxy};
+use super::stats::ProxyStatistics;
+use super::steerable::{ProxyControl, SteerableProxy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::socket::Socket;
 use crate::sys::ffi;
@@ -11,17 +12,28 @@ use crate::sys::ffi;
 /// `ThreadProxy` or czmq's `zproxy`.
 ///
 /// It takes the frontend, backend and optional capture sockets (configured,
-/// bound or connected) by value and moves them to the new thread, which
-/// closes them when the proxy stops. [`stop`](ThreadedProxy::stop)
-/// terminates the proxy, joins the thread and returns the proxy's result;
-/// dropping a `ThreadedProxy` does the same and ignores the result. Neither
-/// can hang: a proxy whose context was shut down has already returned.
+/// bound or connected) by value and moves them to the new thread.
+/// [`stop`](ThreadedProxy::stop) terminates the proxy, joins the thread
+/// and returns the proxy's final statistics; dropping a `ThreadedProxy`
+/// does the same and ignores the result. Neither can hang: the proxy
+/// answers its control channel after at most one burst of forwarding,
+/// however full its sockets are (a consumer that stopped reading included;
+/// see [`SteerableProxy`]), and a proxy whose context was shut down has
+/// already returned.
 ///
-/// Sockets borrow their context, so the thread must not outlive it. Two
-/// ways to guarantee that:
-/// - [`spawn`](ThreadedProxy::spawn) takes sockets of a `'static` context:
-///   [`Context::global`](crate::Context::global), or one kept in a
-///   `static` or leaked with `Box::leak`.
+/// When the proxy stops, its thread closes the three sockets. Messages
+/// queued in the frontend and backend for the proxy to read are discarded
+/// with them; messages they had queued for their peers go out as the
+/// sockets' LINGER allows. At most one message per direction, held for a
+/// full destination, is dropped, and counted in the final statistics'
+/// [`dropped`](ProxyStatistics::dropped). To keep the queued messages, run a
+/// [`SteerableProxy`] on sockets you keep.
+///
+/// Sockets tie the thread to their context. Two ways to start one:
+/// - [`spawn`](ThreadedProxy::spawn) takes `Socket<'static>`s: sockets
+///   made by [`Context::owned_socket`](crate::Context::owned_socket),
+///   which keep their context alive, or sockets of
+///   [`Context::global`](crate::Context::global).
 /// - [`spawn_scoped`](ThreadedProxy::spawn_scoped) runs the thread in a
 ///   [`std::thread::scope`], with sockets of any context that outlives the
 ///   scope.
@@ -46,7 +58,9 @@ use crate::sys::ffi;
 ///     producer.send("hello", SendFlags::empty())?;
 ///     assert_eq!(consumer.recv_bytes(RecvFlags::empty())?, b"hello");
 ///
-///     proxy.stop()
+///     let stats = proxy.stop()?;
+///     assert_eq!(stats.backend.messages_sent, 1);
+///     Ok(())
 /// })?;
 /// # Ok::<(), zmq4::Error>(())
 /// ```
@@ -58,12 +72,12 @@ pub struct ThreadedProxy<'scope> {
 
 #[derive(Debug)]
 enum Thread<'scope> {
-    Owned(JoinHandle<Result<()>>),
-    Scoped(ScopedJoinHandle<'scope, Result<()>>),
+    Owned(JoinHandle<Result<ProxyStatistics>>),
+    Scoped(ScopedJoinHandle<'scope, Result<ProxyStatistics>>),
 }
 
 impl Thread<'_> {
-    fn join(self) -> thread::Result<Result<()>> {
+    fn join(self) -> thread::Result<Result<ProxyStatistics>> {
         match self {
             Thread::Owned(handle) => handle.join(),
             Thread::Scoped(handle) => handle.join(),
@@ -82,19 +96,20 @@ fn spawn_failed(err: std::io::Error) -> Error {
 
 impl ThreadedProxy<'static> {
     /// Starts a proxy between `frontend` and `backend` (copying to
-    /// `capture` if given) on a new thread, for sockets of a `'static`
-    /// context such as [`Context::global`](crate::Context::global).
+    /// `capture` if given) on a new thread, for sockets that keep their
+    /// context alive ([`Context::owned_socket`](crate::Context::owned_socket))
+    /// or belong to [`Context::global`](crate::Context::global).
     ///
     /// The proxy's control channel is made in the frontend's context.
     ///
     /// ```
     /// use zmq4::{Context, SocketType, ThreadedProxy};
     ///
-    /// let ctx = Context::global();
-    /// let frontend = ctx.socket(SocketType::Router)?;
+    /// let ctx = Context::new()?;
+    /// let frontend = ctx.owned_socket(SocketType::Router)?;
     /// frontend.bind("tcp://127.0.0.1:*")?;
-    /// let backend = ctx.socket(SocketType::Dealer)?;
-    /// backend.bind("inproc://doc-threaded-global-workers")?;
+    /// let backend = ctx.owned_socket(SocketType::Dealer)?;
+    /// backend.bind("inproc://doc-threaded-owned-workers")?;
     /// let proxy = ThreadedProxy::spawn(frontend, backend, None)?;
     /// // ... workers connect to the backend, clients to the frontend ...
     /// proxy.stop()?;
@@ -105,7 +120,7 @@ impl ThreadedProxy<'static> {
         backend: Socket<'static>,
         capture: Option<Socket<'static>>,
     ) -> Result<ThreadedProxy<'static>> {
-        let (proxy, control) = SteerableProxy::new(frontend.context())?;
+        let (proxy, control) = SteerableProxy::new_in(frontend.ctx_ref())?;
         let handle = thread::Builder::new()
             .name(THREAD_NAME.into())
             .spawn(move || proxy.run(&frontend, &backend, capture.as_ref()))
@@ -130,7 +145,7 @@ impl<'scope> ThreadedProxy<'scope> {
         backend: Socket<'env>,
         capture: Option<Socket<'env>>,
     ) -> Result<ThreadedProxy<'scope>> {
-        let (proxy, control) = SteerableProxy::new(frontend.context())?;
+        let (proxy, control) = SteerableProxy::new_in(frontend.ctx_ref())?;
         let handle = thread::Builder::new()
             .name(THREAD_NAME.into())
             .spawn_scoped(scope, move || {
@@ -174,32 +189,43 @@ impl<'scope> ThreadedProxy<'scope> {
     }
 
     /// Terminates the proxy, waits for its thread and returns what the
-    /// proxy returned: `Ok(())` after a terminate or a context shutdown,
-    /// else the error that stopped it.
+    /// proxy returned: its final statistics after a terminate or a context
+    /// shutdown, else the error that stopped it.
+    ///
+    /// This returns within one burst of forwarding plus the time the
+    /// thread takes to close its sockets, whatever the proxy's peers do.
     ///
     /// # Panics
     /// If the proxy thread panicked, the panic continues here.
-    pub fn stop(mut self) -> Result<()> {
-        self.finish()
-    }
-
-    fn finish(&mut self) -> Result<()> {
+    pub fn stop(mut self) -> Result<ProxyStatistics> {
         let Some(thread) = self.thread.take() else {
-            return Ok(());
+            unreachable!("the thread is only taken by stop and drop, which consume the proxy")
         };
-        let terminated = self.control.terminate();
+        let terminated = self.terminate();
         let result = match thread.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        result.and(terminated)
+        result.and_then(|stats| terminated.map(|()| stats))
+    }
+
+    /// Terminates the proxy. A signal interrupting the handle's wait does
+    /// not stop this: joining a proxy that was not told to stop would
+    /// wait for ever.
+    fn terminate(&self) -> Result<()> {
+        loop {
+            match self.control.terminate() {
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                other => return other,
+            }
+        }
     }
 }
 
 impl Drop for ThreadedProxy<'_> {
     fn drop(&mut self) {
         if let Some(thread) = self.thread.take() {
-            let _ = self.control.terminate();
+            let _ = self.terminate();
             // A panic of the proxy thread is not raised again while
             // dropping (it could abort during an unwind).
             let _ = thread.join();
