@@ -1,13 +1,17 @@
-//! The async operations: receive a frame, a string, a multipart message;
-//! send a frame, a multipart message. Each is a poll function that tries
-//! the operation with `DONTWAIT` and parks on `poll_wait`, wrapped in an
-//! `async fn`.
+//! The async operations: receive a frame (new or into a reused message),
+//! a string, a multipart message; send a frame, a multipart message. Each
+//! is a poll function that tries the operation with `DONTWAIT` and parks
+//! on `poll_wait`, wrapped in an `async fn` or, for the single-frame
+//! operations that loops repeat, in a `poll_fn` returned directly: that
+//! spares a state machine and a move of the 64-byte message per call.
+//! Their fast path (the operation goes through at once) is inlined; the
+//! waiting is out of line.
 //!
 //! Each operation takes a unit of the task's tokio budget (as tokio's own
 //! sockets do), so a task that always finds messages waiting still lets
 //! the other tasks of its thread run.
 
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::task::{ready, Context, Poll};
 
 use ::tokio::task::coop;
@@ -17,10 +21,11 @@ use crate::flags::{RecvFlags, SendFlags};
 use crate::message::Message;
 use crate::socket::{MultipartSendError, SendError};
 
-use super::imp::Dir;
+use super::frame::Frame;
+use super::wait::Dir;
 use super::AsyncSocket;
 
-impl AsyncSocket<'_> {
+impl<'ctx> AsyncSocket<'ctx> {
     /// Receives one message frame.
     ///
     /// Cancel-safe: the frame is taken out of libzmq only in the poll that
@@ -28,11 +33,62 @@ impl AsyncSocket<'_> {
     /// lost) leaves it queued for the next receive. [`Message::more`] tells
     /// whether more parts of the same message follow; to receive whole
     /// multipart messages, use [`recv_multipart`](AsyncSocket::recv_multipart).
+    /// In a loop, [`recv_into_msg`](AsyncSocket::recv_into_msg) into one
+    /// reused message does the same with less work.
     #[doc(alias = "zmq_msg_recv")]
-    pub async fn recv(&mut self) -> Result<Message> {
-        let mut msg = Message::new();
-        poll_fn(|cx| self.poll_recv_into(cx, &mut msg)).await?;
-        Ok(msg)
+    pub fn recv(&mut self) -> impl Future<Output = Result<Message>> + Send + use<'_, 'ctx> {
+        poll_fn(move |cx| {
+            let mut msg = Message::new();
+            ready!(self.poll_recv_into(cx, &mut msg))?;
+            Poll::Ready(Ok(msg))
+        })
+    }
+
+    /// Receives one message frame into `msg`, replacing its content: the
+    /// async form of [`Socket::recv`](crate::Socket::recv).
+    ///
+    /// libzmq releases the old content itself, so one `Message` can
+    /// receive in a loop with no allocation per message (where
+    /// [`recv`](AsyncSocket::recv) makes a new one each time).
+    /// [`Message::more`] tells whether more parts of the same message
+    /// follow.
+    ///
+    /// Cancel-safe, as [`recv`](AsyncSocket::recv): a frame is taken out
+    /// of libzmq only in the poll that completes the future, so a dropped
+    /// future leaves it queued for the next receive. `msg` holds a received
+    /// frame only once the future has returned `Ok`: after an error or a
+    /// cancelled wait it holds its old content or an empty message (a
+    /// receive that finds nothing releases the old content), never a part
+    /// of a message that was not returned.
+    ///
+    /// ```
+    /// use zmq4::tokio::AsyncSocket;
+    /// use zmq4::{Context, Message, SocketType};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let ctx = Context::new()?;
+    /// let mut pull = AsyncSocket::new(ctx.socket(SocketType::Pull)?)?;
+    /// pull.get_ref().bind("inproc://doc-recv-into-msg")?;
+    /// let mut push = AsyncSocket::new(ctx.socket(SocketType::Push)?)?;
+    /// push.get_ref().connect("inproc://doc-recv-into-msg")?;
+    /// for i in 0..3u8 {
+    ///     push.send(vec![i]).await?;
+    /// }
+    ///
+    /// let mut msg = Message::new();
+    /// for i in 0..3u8 {
+    ///     pull.recv_into_msg(&mut msg).await?;
+    ///     assert_eq!(&msg[..], &[i]);
+    /// }
+    /// # Ok::<(), zmq4::Error>(())
+    /// # }).unwrap();
+    /// ```
+    #[doc(alias = "zmq_msg_recv")]
+    pub fn recv_into_msg<'a>(
+        &'a mut self,
+        msg: &'a mut Message,
+    ) -> impl Future<Output = Result<()>> + Send + use<'a, 'ctx> {
+        poll_fn(move |cx| self.poll_recv_into(cx, msg))
     }
 
     /// Receives one message frame as a `String`. Bytes that are not UTF-8
@@ -67,10 +123,17 @@ impl AsyncSocket<'_> {
     /// fails (a ROUTER's unknown peer, a terminated context) hands the
     /// message back in the [`SendError`]. A message the socket still holds
     /// from its `Sink` side goes first.
+    ///
+    /// `msg` becomes a [`Message`] when `send` is called; the future
+    /// returned sends it when awaited. A multipart message goes with
+    /// [`send_multipart`](Self::send_multipart) (see [`Frame`]).
     #[doc(alias = "zmq_msg_send")]
-    pub async fn send(&mut self, msg: impl Into<Message>) -> Result<(), SendError> {
-        let mut slot = Some(msg.into());
-        poll_fn(|cx| self.poll_send_msg(cx, &mut slot)).await
+    pub fn send<M: Frame>(
+        &mut self,
+        msg: M,
+    ) -> impl Future<Output = Result<(), SendError>> + Send + use<'_, 'ctx, M> {
+        let mut slot = Some(msg.into_message());
+        poll_fn(move |cx| self.poll_send_msg(cx, &mut slot))
     }
 
     /// Sends a multipart message, every part but the last with `SNDMORE`.
@@ -96,18 +159,61 @@ impl AsyncSocket<'_> {
         poll_fn(|cx| self.poll_send_parts(cx, &mut slot)).await
     }
 
+    /// Receives a frame into `msg`. The path where a frame is there at
+    /// once is inlined into the caller's future; the rest is out of line.
+    #[inline]
     pub(super) fn poll_recv_into(
         &mut self,
         cx: &mut Context<'_>,
         msg: &mut Message,
     ) -> Poll<Result<()>> {
-        if let Some(part) = self.partial.pop_front() {
-            *msg = part;
-            return Poll::Ready(Ok(()));
+        if self.partial.is_empty() {
+            let coop = ready!(coop::poll_proceed(cx));
+            if self.waiting[Dir::Recv as usize] {
+                return self.poll_recv_into_woken(cx, msg, coop);
+            }
+            match self.socket().recv(msg, RecvFlags::DONTWAIT) {
+                Ok(()) => {
+                    coop.made_progress();
+                    self.done(Dir::Recv);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(err) => return self.poll_recv_into_slow(cx, msg, err, coop),
+            }
         }
-        let coop = ready!(coop::poll_proceed(cx));
+        let part = self.partial.pop_front().unwrap_or_default();
+        *msg = part;
+        Poll::Ready(Ok(()))
+    }
+
+    /// [`poll_recv_into`](Self::poll_recv_into) in a task that waited to
+    /// receive. tokio's readiness still holds the edge that woke it: it is
+    /// cleared before the attempt. A receive that finds nothing has
+    /// processed every command of the socket (libzmq does so before it
+    /// answers "would block"), so its answer covers every change up to the
+    /// clear, and the task can sleep again without a read of `ZMQ_EVENTS`.
+    #[cold]
+    #[inline(never)]
+    fn poll_recv_into_woken(
+        &mut self,
+        cx: &mut Context<'_>,
+        msg: &mut Message,
+        coop: coop::RestoreOnPending,
+    ) -> Poll<Result<()>> {
         loop {
-            match self.socket.recv(msg, RecvFlags::DONTWAIT) {
+            if !self.clear_for(Dir::Recv) {
+                // A misled direction, or tokio failed: the general wait.
+                let err = match self.socket().recv(msg, RecvFlags::DONTWAIT) {
+                    Ok(()) => {
+                        coop.made_progress();
+                        self.done(Dir::Recv);
+                        return Poll::Ready(Ok(()));
+                    }
+                    Err(err) => err,
+                };
+                return self.poll_recv_into_slow(cx, msg, err, coop);
+            }
+            match self.socket().recv(msg, RecvFlags::DONTWAIT) {
                 Ok(()) => {
                     coop.made_progress();
                     self.done(Dir::Recv);
@@ -119,7 +225,35 @@ impl AsyncSocket<'_> {
                     return Poll::Ready(Err(err));
                 }
             }
+            ready!(self.poll_wait_after_clear(cx, Dir::Recv))?;
+        }
+    }
+
+    /// [`poll_recv_into`](Self::poll_recv_into) after an attempt failed
+    /// with `err`: waits while it would block.
+    #[cold]
+    #[inline(never)]
+    fn poll_recv_into_slow(
+        &mut self,
+        cx: &mut Context<'_>,
+        msg: &mut Message,
+        mut err: Error,
+        coop: coop::RestoreOnPending,
+    ) -> Poll<Result<()>> {
+        loop {
+            if err.kind() != ErrorKind::WouldBlock {
+                self.done(Dir::Recv);
+                return Poll::Ready(Err(err));
+            }
             ready!(self.poll_wait(cx, Dir::Recv))?;
+            match self.socket().recv(msg, RecvFlags::DONTWAIT) {
+                Ok(()) => {
+                    coop.made_progress();
+                    self.done(Dir::Recv);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) => err = e,
+            }
         }
     }
 
@@ -131,7 +265,7 @@ impl AsyncSocket<'_> {
         let mut parts: Vec<Message> = self.partial.drain(..).collect();
         loop {
             let mut msg = Message::new();
-            match self.socket.recv(&mut msg, RecvFlags::DONTWAIT) {
+            match self.socket().recv(&mut msg, RecvFlags::DONTWAIT) {
                 Ok(()) => {
                     let more = msg.more();
                     parts.push(msg);
@@ -156,29 +290,82 @@ impl AsyncSocket<'_> {
         }
     }
 
+    /// Sends the message in `slot`, in place. The path of a message that
+    /// goes at once is inlined into the caller's future; the rest is out
+    /// of line.
+    #[inline]
     fn poll_send_msg(
         &mut self,
         cx: &mut Context<'_>,
         slot: &mut Option<Message>,
     ) -> Poll<Result<(), SendError>> {
-        if !self.out.is_empty() && self.poll_flush_out_for_send(cx).is_pending() {
+        if !self.out.is_empty() {
+            return self.poll_send_msg_after_out(cx, slot);
+        }
+        let coop = ready!(coop::poll_proceed(cx));
+        match self.try_send_in_place(slot) {
+            Ok(()) => {
+                coop.made_progress();
+                self.done(Dir::Send);
+                Poll::Ready(Ok(()))
+            }
+            Err(err) => self.poll_send_msg_slow(cx, slot, err, coop),
+        }
+    }
+
+    /// One attempt to send the message in `slot` without moving it. On
+    /// success `slot` is empty.
+    #[inline(always)]
+    fn try_send_in_place(&mut self, slot: &mut Option<Message>) -> Result<()> {
+        let Some(msg) = slot.as_mut() else {
+            unreachable!("a send polled after it completed")
+        };
+        self.socket().send_msg_mut(msg, SendFlags::DONTWAIT)?;
+        // libzmq took the content and left an empty message that holds
+        // nothing (zmq_msg_send(3)), as `Socket::send_msg` relies on too:
+        // nothing to close.
+        std::mem::forget(slot.take());
+        Ok(())
+    }
+
+    /// [`poll_send_msg`](Self::poll_send_msg) when the socket holds a
+    /// message of its own, which goes first.
+    #[cold]
+    #[inline(never)]
+    fn poll_send_msg_after_out(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<Message>,
+    ) -> Poll<Result<(), SendError>> {
+        if self.poll_flush_out_for_send(cx).is_pending() {
             return Poll::Pending;
         }
         let coop = ready!(coop::poll_proceed(cx));
+        match self.try_send_in_place(slot) {
+            Ok(()) => {
+                coop.made_progress();
+                self.done(Dir::Send);
+                Poll::Ready(Ok(()))
+            }
+            Err(err) => self.poll_send_msg_slow(cx, slot, err, coop),
+        }
+    }
+
+    /// [`poll_send_msg`](Self::poll_send_msg) after an attempt failed with
+    /// `err`: waits while it would block.
+    #[cold]
+    #[inline(never)]
+    fn poll_send_msg_slow(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<Message>,
+        mut err: Error,
+        coop: coop::RestoreOnPending,
+    ) -> Poll<Result<(), SendError>> {
         loop {
-            let msg = slot.take().unwrap_or_default();
-            match self.socket.send_msg(msg, SendFlags::DONTWAIT) {
-                Ok(()) => {
-                    coop.made_progress();
-                    self.done(Dir::Send);
-                    return Poll::Ready(Ok(()));
-                }
-                Err(err) if err.kind() == ErrorKind::WouldBlock => {
-                    *slot = Some(err.into_message());
-                }
-                Err(err) => {
-                    self.done(Dir::Send);
-                    return Poll::Ready(Err(err));
+            if err.kind() != ErrorKind::WouldBlock {
+                if let Some(res) = self.send_by_value(slot) {
+                    return Poll::Ready(res);
                 }
             }
             match self.poll_wait(cx, Dir::Send) {
@@ -190,13 +377,42 @@ impl AsyncSocket<'_> {
                 // says it would block.
                 Poll::Ready(Err(wait)) => {
                     let msg = slot.take().unwrap_or_default();
-                    let res = self.socket.send_msg(msg, SendFlags::DONTWAIT);
+                    let res = self.socket().send_msg(msg, SendFlags::DONTWAIT);
                     self.done(Dir::Send);
                     return Poll::Ready(res.map_err(|err| match err.kind() {
                         ErrorKind::WouldBlock => err.with_error(wait),
                         _ => err,
                     }));
                 }
+            }
+            match self.try_send_in_place(slot) {
+                Ok(()) => {
+                    coop.made_progress();
+                    self.done(Dir::Send);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) => err = e,
+            }
+        }
+    }
+
+    /// The attempt that ends a send in failure. A [`SendError`] is made by
+    /// `Socket::send_msg` alone, which takes the message by value: after
+    /// libzmq refused it in place, this attempt meets the same error and
+    /// hands the message back in one. (Should the socket have changed in
+    /// between, the message goes, or waits: `None`, "would block".)
+    #[cold]
+    #[inline(never)]
+    fn send_by_value(&mut self, slot: &mut Option<Message>) -> Option<Result<(), SendError>> {
+        let msg = slot.take().unwrap_or_default();
+        match self.socket().send_msg(msg, SendFlags::DONTWAIT) {
+            Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                *slot = Some(err.into_message());
+                None
+            }
+            res => {
+                self.done(Dir::Send);
+                Some(res)
             }
         }
     }
@@ -212,7 +428,7 @@ impl AsyncSocket<'_> {
         let coop = ready!(coop::poll_proceed(cx));
         loop {
             let parts = slot.take().unwrap_or_default();
-            match self.socket.send_multipart(parts, SendFlags::DONTWAIT) {
+            match self.socket().send_multipart(parts, SendFlags::DONTWAIT) {
                 Ok(()) => {
                     coop.made_progress();
                     self.done(Dir::Send);
@@ -241,7 +457,7 @@ impl AsyncSocket<'_> {
                 Poll::Ready(Ok(())) => {}
                 Poll::Ready(Err(wait)) => {
                     let parts = slot.take().unwrap_or_default();
-                    let res = self.socket.send_multipart(parts, SendFlags::DONTWAIT);
+                    let res = self.socket().send_multipart(parts, SendFlags::DONTWAIT);
                     self.done(Dir::Send);
                     return Poll::Ready(res.map_err(|err| match err.kind() {
                         ErrorKind::WouldBlock if err.sent() == 0 => err.with_error(wait),
@@ -271,7 +487,7 @@ impl AsyncSocket<'_> {
     pub(super) fn poll_flush_out(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         while !self.out.is_empty() {
             let parts: Vec<Message> = self.out.drain(..).collect();
-            match self.socket.send_multipart(parts, SendFlags::DONTWAIT) {
+            match self.socket().send_multipart(parts, SendFlags::DONTWAIT) {
                 Ok(()) => {
                     self.out_started = false;
                     self.done(Dir::Send);

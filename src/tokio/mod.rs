@@ -2,6 +2,8 @@
 //!
 //! [`AsyncSocket`] wraps a [`Socket`](crate::Socket):
 //! [`recv`](AsyncSocket::recv),
+//! [`recv_into_msg`](AsyncSocket::recv_into_msg) (into a reused
+//! [`Message`](crate::Message), as [`Socket::recv`](crate::Socket::recv)),
 //! [`recv_multipart`](AsyncSocket::recv_multipart),
 //! [`send`](AsyncSocket::send) and
 //! [`send_multipart`](AsyncSocket::send_multipart) are `async`, and the
@@ -44,10 +46,12 @@
 //! and each is woken.
 //!
 //! Any runtime works, multi-thread or current-thread, provided its I/O
-//! driver is on (`enable_io`, or `enable_all`). A socket registers with
-//! the runtime it was created in, and is woken by that runtime's I/O
-//! driver: use it there (a current-thread runtime that is not running
-//! wakes nobody). Once that runtime is shut down, an operation that would
+//! and time drivers are on (`enable_all`, or `enable_io` and
+//! `enable_time`: the timer serves the waits described under
+//! [Peers that are full](#peers-that-are-full-when-the-socket-is-writable)).
+//! A socket registers with the runtime it was created in, and is woken
+//! by that runtime's drivers: use it there (a current-thread runtime that
+//! is not running wakes nobody). Once that runtime is shut down, an operation that would
 //! wait fails with an error of kind [`ErrorKind::Other`](crate::ErrorKind)
 //! instead; the socket can still be unwrapped
 //! ([`into_inner`](AsyncSocket::into_inner)) or dropped.
@@ -63,11 +67,15 @@
 //!
 //! - an operation is always tried first; the task waits only after libzmq
 //!   said "would block", never because the descriptor is quiet;
-//! - after a wake-up, the socket's `ZMQ_EVENTS` says whether the wanted
-//!   direction is ready; the readiness that tokio caches for the
-//!   descriptor is cleared only after `ZMQ_EVENTS` said "not ready", and
-//!   `ZMQ_EVENTS` is read once more after clearing, so that the task
-//!   sleeps only on a state libzmq reported after the clear;
+//! - after a wake-up (or on readiness that tokio still holds from an
+//!   earlier one), the readiness that tokio caches for the descriptor is
+//!   cleared first, and then the socket's `ZMQ_EVENTS` says whether the
+//!   wanted direction is ready (for a receive woken from a wait, the
+//!   receive itself says it: libzmq processes the socket's commands
+//!   before it answers "would block"): the task sleeps only on a state
+//!   libzmq reported after the clear, and any later change signals anew (for
+//!   when `ZMQ_EVENTS` cannot tell, see
+//!   [below](#peers-that-are-full-when-the-socket-is-writable));
 //! - any attempt to send or receive, successful or not, and any read of
 //!   `ZMQ_EVENTS`, may have consumed the signal that a task waiting in the
 //!   other direction needed, before tokio saw it: after each one, if the
@@ -77,16 +85,58 @@
 //!   the task waiting to receive and the one waiting to send, and each
 //!   checks for itself.
 //!
+//! # Peers that are full when the socket is writable
+//!
+//! libzmq reports a socket writable (`ZMQ_EVENTS` holds `POLLOUT`) when
+//! it could take *a* message. Most sockets send a message to whichever
+//! peer has room, so that answer is exact. A few route each message to
+//! one peer, or wait for every subscriber, and for them "writable" means
+//! only that *some* peer has room:
+//!
+//! - ROUTER with `ROUTER_MANDATORY`
+//!   ([`set_router_mandatory`](crate::Socket::set_router_mandatory)): a
+//!   send for a peer whose queue is full would block while another peer
+//!   has room;
+//! - STREAM: a send for a full peer would block, though libzmq always
+//!   reports the socket writable;
+//! - XPUB and PUB with `XPUB_NODROP`
+//!   ([`set_xpub_nodrop`](crate::Socket::set_xpub_nodrop)): a send would
+//!   block while any subscriber's queue is full, though libzmq always
+//!   reports them writable.
+//!
+//! (The DRAFT SERVER, PEER and RADIO would be on this list, but they are
+//! thread-safe sockets, which have no `ZMQ_FD`:
+//! [`AsyncSocket::new`] refuses them.)
+//!
+//! A send there that would block although the socket says "writable"
+//! still parks its task: it retries at every signal of the socket's
+//! descriptor (a peer that reads makes one), and, in case that signal was
+//! consumed by a read of `ZMQ_EVENTS` made for a task waiting in the
+//! other direction, after a timer that starts at 1 ms and doubles up to
+//! 64 ms. It does not spin: besides the socket's signals, a task waiting
+//! for a full peer is woken by its timer some 16 times a second at most.
+//! Once the send completes, or libzmq
+//! reports the socket not writable, the next wait starts afresh. (The
+//! same holds for a receive, although no libzmq socket is known to
+//! report a message it would not give.)
+//!
+//! A ROUTER *without* `ROUTER_MANDATORY`, like XPUB and PUB without
+//! `XPUB_NODROP`, never waits: libzmq drops a message for a full (or, for
+//! a ROUTER, unknown) peer, and the send succeeds.
+//!
 //! # Cancellation
 //!
 //! Dropping a future of this module (a `tokio::select!` branch that lost,
 //! a timeout) loses no message:
 //!
 //! - [`recv`](AsyncSocket::recv),
+//!   [`recv_into_msg`](AsyncSocket::recv_into_msg),
 //!   [`recv_string`](AsyncSocket::recv_string),
 //!   [`recv_multipart`](AsyncSocket::recv_multipart) and the `Stream` take
 //!   a message out of libzmq only in the poll that returns it, so a
-//!   dropped future leaves every message queued for the next receive. A
+//!   dropped future leaves every message queued for the next receive
+//!   (the `Message` given to a dropped `recv_into_msg` then holds its old
+//!   content or nothing, never a frame that was not returned). A
 //!   multipart message is taken whole in one poll (libzmq delivers its
 //!   parts together); should it ever be cut short by an error, the parts
 //!   already taken stay in the `AsyncSocket` and the next receive
@@ -116,10 +166,16 @@
 //! timeout.
 
 #[cfg(unix)]
+mod frame;
+#[cfg(unix)]
 mod io;
 #[cfg(unix)]
 mod stream;
+#[cfg(unix)]
+mod wait;
 
+#[cfg(unix)]
+pub use frame::Frame;
 #[cfg(unix)]
 pub use imp::AsyncSocket;
 
@@ -127,95 +183,14 @@ pub use imp::AsyncSocket;
 mod imp {
     use std::collections::VecDeque;
     use std::fmt;
-    use std::os::fd::{AsRawFd, RawFd};
-    use std::sync::{Arc, Mutex};
-    use std::task::{Context, Poll, Wake, Waker};
+    use std::sync::Arc;
+    use std::task::Waker;
 
-    use ::tokio::io::unix::AsyncFd;
-    use ::tokio::io::Interest;
-
+    use super::wait::{Stall, Wakers};
     use crate::error::{Error, ErrorKind, Result};
     use crate::message::Message;
-    use crate::socket::{PollEvents, Socket};
-
-    /// The socket's `ZMQ_FD`, registered with tokio but owned by libzmq:
-    /// no `Drop`, so tokio never closes it.
-    pub(super) struct ZmqFd(RawFd);
-
-    impl AsRawFd for ZmqFd {
-        fn as_raw_fd(&self) -> RawFd {
-            self.0
-        }
-    }
-
-    /// A direction an operation waits for.
-    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-    pub(super) enum Dir {
-        Recv = 0,
-        Send = 1,
-    }
-
-    impl Dir {
-        fn event(self) -> PollEvents {
-            match self {
-                Dir::Recv => PollEvents::POLLIN,
-                Dir::Send => PollEvents::POLLOUT,
-            }
-        }
-
-        fn other(self) -> Dir {
-            match self {
-                Dir::Recv => Dir::Send,
-                Dir::Send => Dir::Recv,
-            }
-        }
-    }
-
-    /// The tasks waiting to receive and to send. tokio keeps one waker per
-    /// registration and direction of interest, and both of ours wait on
-    /// the descriptor's "readable": the waker given to tokio is this one,
-    /// which wakes both.
-    #[derive(Default)]
-    struct Wakers {
-        slots: Mutex<[Option<Waker>; 2]>,
-    }
-
-    impl Wakers {
-        fn lock(&self) -> std::sync::MutexGuard<'_, [Option<Waker>; 2]> {
-            // A panic cannot happen while the lock is held (only Option
-            // moves inside), but stay usable if one ever did.
-            self.slots.lock().unwrap_or_else(|e| e.into_inner())
-        }
-
-        fn set(&self, dir: Dir, waker: &Waker) {
-            let mut slots = self.lock();
-            match &mut slots[dir as usize] {
-                Some(w) if w.will_wake(waker) => {}
-                slot => *slot = Some(waker.clone()),
-            }
-        }
-
-        fn wake_dir(&self, dir: Dir) {
-            let waker = self.lock()[dir as usize].take();
-            if let Some(w) = waker {
-                w.wake();
-            }
-        }
-    }
-
-    impl Wake for Wakers {
-        fn wake(self: Arc<Self>) {
-            self.wake_by_ref();
-        }
-
-        fn wake_by_ref(self: &Arc<Self>) {
-            let [a, b] = std::mem::take(&mut *self.lock());
-            // Wake outside the lock: a waker may run code of its own.
-            for w in [a, b].into_iter().flatten() {
-                w.wake();
-            }
-        }
-    }
+    use crate::raw::async_fd::Registered;
+    use crate::socket::Socket;
 
     /// A [`Socket`](crate::Socket) for tokio: async send and receive, a
     /// [`Stream`](futures_core::Stream) of received multipart messages and
@@ -249,16 +224,16 @@ mod imp {
     /// # }).unwrap();
     /// ```
     pub struct AsyncSocket<'ctx> {
-        // Declared before `socket`, so dropped first: tokio deregisters the
-        // descriptor while libzmq still keeps it open.
-        pub(super) fd: AsyncFd<ZmqFd>,
-        pub(super) socket: Socket<'ctx>,
-        wakers: Arc<Wakers>,
-        // `wakers` as a Waker, made once.
-        waker: Waker,
-        // Which directions have a task parked (set on Pending, cleared when
-        // that direction completes).
-        waiting: [bool; 2],
+        /// The socket and its `ZMQ_FD`, registered with tokio.
+        pub(super) io: Registered<Socket<'ctx>>,
+        pub(super) wakers: Arc<Wakers>,
+        /// `wakers` as a Waker, made once.
+        pub(super) waker: Waker,
+        /// Which directions have a task parked (set on Pending, cleared
+        /// when that direction completes).
+        pub(super) waiting: [bool; 2],
+        /// Each direction's state when libzmq's readiness cannot tell.
+        pub(super) stalls: [Stall; 2],
         /// Parts of one outgoing message that belong to the socket but are
         /// not in libzmq yet: a `Sink` item that met a full queue, or the
         /// rest of a multipart message whose first part went in.
@@ -277,8 +252,8 @@ mod imp {
     impl fmt::Debug for AsyncSocket<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.debug_struct("AsyncSocket")
-                .field("socket", &self.socket)
-                .field("fd", &self.fd.get_ref().0)
+                .field("socket", self.io.socket())
+                .field("fd", &self.io.fd_number())
                 .finish()
         }
     }
@@ -288,13 +263,19 @@ mod imp {
         /// runtime.
         ///
         /// Must be called from inside a tokio runtime (a task, or
-        /// `Runtime::block_on`) whose I/O driver is enabled (`enable_io` or
-        /// `enable_all` on the runtime builder). Outside a runtime, or in
-        /// one without its I/O driver, it is an error of kind
-        /// [`ErrorKind::InvalidState`], and the socket, dropped, is closed.
-        /// (tokio reports a missing I/O driver by a panic, which this
-        /// function catches: the panic hook still prints its message, and
-        /// a program built with `panic = "abort"` aborts there.)
+        /// `Runtime::block_on`) whose I/O and time drivers are enabled
+        /// (`enable_all` on the runtime builder, or `enable_io` and
+        /// `enable_time`). Outside a runtime, or in one without either
+        /// driver, it is an error of kind [`ErrorKind::InvalidState`], and
+        /// the socket, dropped, is closed. (tokio reports a missing driver
+        /// by a panic, which this function catches: the panic hook still
+        /// prints its message, and a program built with `panic = "abort"`
+        /// aborts there.)
+        ///
+        /// libzmq's thread-safe sockets (the DRAFT SERVER, CLIENT, RADIO,
+        /// DISH, SCATTER, GATHER, PEER and CHANNEL) have no `ZMQ_FD` to
+        /// register: they are refused with [`ErrorKind::NotSupported`].
+        /// Poll them with a [`Poller`](crate::Poller) or a timeout instead.
         ///
         /// ```
         /// use zmq4::{Context, ErrorKind, SocketType};
@@ -314,17 +295,20 @@ mod imp {
                     "AsyncSocket::new must be called inside a tokio runtime",
                 ));
             }
-            let fd = socket.fd()?;
-            // SAFETY: ZMQ_FD is a descriptor libzmq opened for this socket
-            // and keeps open, unchanged, until the socket is closed. The
-            // `AsyncFd` never outlives the socket: it is dropped first (field
-            // order), and `into_inner` deregisters it before handing the
-            // socket out. `ZmqFd::as_raw_fd` always returns that descriptor.
-            let registered = std::panic::catch_unwind(move || unsafe {
-                AsyncFd::register_with_interest(ZmqFd(fd), Interest::READABLE)
-            });
-            let fd = match registered {
-                Ok(res) => res.map_err(|err| io_error(err.into()))?,
+            if socket.thread_safe()? {
+                // libzmq signals their state another way, and refuses
+                // ZMQ_FD (EINVAL).
+                return Err(Error::invalid(
+                    ErrorKind::NotSupported,
+                    "AsyncSocket::new: thread-safe sockets (SERVER, CLIENT, RADIO, DISH, \
+                     SCATTER, GATHER, PEER, CHANNEL) have no ZMQ_FD to wait on",
+                ));
+            }
+            // tokio panics when the runtime has no I/O driver, before it
+            // registers anything.
+            let registered = std::panic::catch_unwind(move || Registered::new(socket));
+            let io = match registered {
+                Ok(res) => res.map_err(io_error)?,
                 // tokio panics when the runtime has no I/O driver, before it
                 // touches anything: nothing is left half-done.
                 Err(_) => {
@@ -335,13 +319,23 @@ mod imp {
                     ))
                 }
             };
+            // Likewise without its time driver (the timers of stalled
+            // waits): `io`, dropped, is deregistered and its socket closed.
+            let stalls =
+                std::panic::catch_unwind(|| [Stall::new(), Stall::new()]).map_err(|_| {
+                    Error::invalid(
+                        ErrorKind::InvalidState,
+                        "AsyncSocket::new needs a tokio runtime with its time driver \
+                     (enable_time or enable_all on the runtime builder)",
+                    )
+                })?;
             let wakers = Arc::new(Wakers::default());
             Ok(AsyncSocket {
-                fd,
-                socket,
+                io,
                 waker: Waker::from(wakers.clone()),
                 wakers,
                 waiting: [false; 2],
+                stalls,
                 out: VecDeque::new(),
                 out_started: false,
                 out_error: None,
@@ -354,7 +348,12 @@ mod imp {
         /// send and receive methods would block the runtime's thread: use
         /// this type's async ones.
         pub fn get_ref(&self) -> &Socket<'ctx> {
-            &self.socket
+            self.io.socket()
+        }
+
+        /// The socket, for the operations of this module.
+        pub(super) fn socket(&self) -> &Socket<'ctx> {
+            self.io.socket()
         }
 
         /// Unwraps the socket, deregistering it from tokio. A message
@@ -362,130 +361,8 @@ mod imp {
         /// parts of a multipart message taken halfway) is dropped: flush
         /// the `Sink` first.
         pub fn into_inner(self) -> Socket<'ctx> {
-            let AsyncSocket { fd, socket, .. } = self;
-            let ZmqFd(_) = fd.into_inner(); // deregistered; libzmq keeps the fd
-            socket
+            self.io.into_inner()
         }
-
-        /// Parks the task until `dir` may be ready: `Ready(Ok)` means
-        /// "try the operation again". Called only after libzmq said the
-        /// operation would block. A failed wait ends the wait: nothing
-        /// waits in `dir` any more.
-        pub(super) fn poll_wait(&mut self, cx: &mut Context<'_>, dir: Dir) -> Poll<Result<()>> {
-            let res = self.poll_wait_for(cx, dir);
-            if let Poll::Ready(Err(_)) = res {
-                self.waiting[dir as usize] = false;
-            }
-            res
-        }
-
-        fn poll_wait_for(&mut self, cx: &mut Context<'_>, dir: Dir) -> Poll<Result<()>> {
-            // The task's waker first, so that a wake-up arriving as soon as
-            // tokio has our registration finds it.
-            self.wakers.set(dir, cx.waker());
-            self.waiting[dir as usize] = true;
-            let other = dir.other();
-            let mut both = Context::from_waker(&self.waker);
-            loop {
-                let mut guard = match self.fd.poll_read_ready(&mut both) {
-                    Poll::Pending => {
-                        // Registered. The attempt that would block processed
-                        // the socket's commands, and may have consumed the
-                        // edge a task waiting in the other direction needs,
-                        // before tokio saw it: ask libzmq for that task.
-                        // That read may consume an edge in turn, so it
-                        // answers for `dir` too.
-                        if self.waiting[other as usize]
-                            && events_waking(&self.socket, &mut self.waiting, &self.wakers, other)?
-                                .contains(dir.event())
-                        {
-                            return Poll::Ready(Ok(()));
-                        }
-                        return Poll::Pending;
-                    }
-                    Poll::Ready(Err(err)) => return Poll::Ready(Err(io_error(err))),
-                    Poll::Ready(Ok(guard)) => guard,
-                };
-                // Something changed since the last clear (or tokio's
-                // readiness is stale): ask libzmq.
-                if events_waking(&self.socket, &mut self.waiting, &self.wakers, other)?
-                    .contains(dir.event())
-                {
-                    return Poll::Ready(Ok(()));
-                }
-                // Not ready: forget the edge. tokio clears only if no new
-                // edge came since the guard was taken...
-                guard.clear_ready();
-                // ...and one may have come, and been consumed, between the
-                // read of ZMQ_EVENTS and the clear: read again.
-                if events_waking(&self.socket, &mut self.waiting, &self.wakers, other)?
-                    .contains(dir.event())
-                {
-                    return Poll::Ready(Ok(()));
-                }
-                // Loop: poll_read_ready registers the waker and returns
-                // Pending, unless an edge arrived meanwhile.
-            }
-        }
-
-        /// Reads `ZMQ_EVENTS`, and wakes the task waiting in `other` if
-        /// that direction is ready (or the read failed: the task meets the
-        /// error itself). Reading `ZMQ_EVENTS` processes the socket's
-        /// commands, so it may consume the edge that task waits for.
-        fn events_waking(&mut self, other: Dir) -> Result<PollEvents> {
-            let events = self.socket.events();
-            if self.waiting[other as usize]
-                && events
-                    .as_ref()
-                    .map_or(true, |ev| ev.contains(other.event()))
-            {
-                self.waiting[other as usize] = false;
-                self.wakers.wake_dir(other);
-            }
-            events
-        }
-
-        /// An operation in `dir` completed (or failed for good). It may have
-        /// consumed the edge that a task waiting in the other direction
-        /// needed: if one waits, ask libzmq and wake it when its direction
-        /// is ready.
-        #[inline]
-        pub(super) fn done(&mut self, dir: Dir) {
-            self.waiting[dir as usize] = false;
-            self.check_other(dir);
-        }
-
-        /// An attempt in `dir` was made, which processed the socket's
-        /// commands: if a task waits in the other direction, ask libzmq
-        /// for it (see [`done`](Self::done)).
-        #[inline]
-        pub(super) fn check_other(&mut self, dir: Dir) {
-            let other = dir.other();
-            if self.waiting[other as usize] {
-                // An error here is the other task's to meet: it is woken.
-                let _ = self.events_waking(other);
-            }
-        }
-    }
-
-    /// [`AsyncSocket::events_waking`] on borrowed fields, for the times
-    /// tokio's readiness guard holds the `AsyncFd`.
-    fn events_waking(
-        socket: &Socket<'_>,
-        waiting: &mut [bool; 2],
-        wakers: &Wakers,
-        other: Dir,
-    ) -> Result<PollEvents> {
-        let events = socket.events();
-        if waiting[other as usize]
-            && events
-                .as_ref()
-                .map_or(true, |ev| ev.contains(other.event()))
-        {
-            waiting[other as usize] = false;
-            wakers.wake_dir(other);
-        }
-        events
     }
 
     /// An I/O error from tokio's registration, as an [`Error`].

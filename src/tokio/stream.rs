@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::flags::SendFlags;
 use crate::message::Message;
 
-use super::imp::Dir;
+use super::wait::Dir;
 use super::AsyncSocket;
 
 /// Received multipart messages, one `Vec` of parts per message.
@@ -59,7 +59,7 @@ impl Sink<Vec<Message>> for AsyncSocket<'_> {
                 "Sink::start_send before poll_ready returned Ready",
             ));
         }
-        match this.socket.send_multipart(item, SendFlags::DONTWAIT) {
+        match this.socket().send_multipart(item, SendFlags::DONTWAIT) {
             Ok(()) => {
                 this.done(Dir::Send);
                 Ok(())
