@@ -1,33 +1,54 @@
-//! The porting guides in `docs/porting/`, compiled and run as doctests so
-//! that every Rust block in them stays true to the API.
+#![cfg_attr(
+    feature = "channeler",
+    doc = "[goczmq-channeler]: crate::guide::goczmq_channeler"
+)]
+#![doc = links!()]
+//! Guides for people who come from another ZeroMQ binding: what each
+//! call becomes, the seed programs side by side, and the traps that bite
+//! every port. Every Rust block in them runs as a test.
 //!
-//! The module exists only under `cfg(doctest)`: the guides are read on the
-//! repository (or the crate's source), not in the API reference.
+//! Securing sockets (CURVE, PLAIN, ZAP) is the [`auth`](crate::auth)
+//! module's guide.
+//!
+//! The same pages are in the repository under `docs/porting/`.
+#![doc = include_str!("../docs/porting/README.md")]
 
-/// Index of the porting guides.
-#[doc = include_str!("../docs/porting/README.md")]
-pub struct PortingIndex;
-
+#[doc = links!()]
 /// The traps that bite every port.
 #[doc = include_str!("../docs/porting/traps.md")]
-pub struct PortingTraps;
+pub mod traps {}
 
+#[doc = links!()]
 /// Porting from pebbe/zmq4 (Go).
 #[doc = include_str!("../docs/porting/pebbe-zmq4.md")]
-pub struct FromPebbeZmq4;
+pub mod pebbe_zmq4 {}
 
+#[doc = links!()]
 /// The pebbe/zmq4 seed programs, side by side with their ports.
 #[doc = include_str!("../docs/porting/pebbe-zmq4-seeds.md")]
-pub struct PebbeZmq4Seeds;
+pub mod pebbe_zmq4_seeds {}
 
+#[cfg_attr(
+    feature = "channeler",
+    doc = "[goczmq-channeler]: crate::guide::goczmq_channeler"
+)]
+#[doc = links!()]
 /// Porting from goczmq (Go).
 #[doc = include_str!("../docs/porting/goczmq.md")]
-pub struct FromGoczmq;
+pub mod goczmq {}
 
+#[cfg(feature = "channeler")]
+#[doc = links!()]
+/// Porting a goczmq Channeler (feature `channeler`).
+#[doc = include_str!("../docs/porting/goczmq-channeler.md")]
+pub mod goczmq_channeler {}
+
+#[doc = links!()]
 /// Porting from pyzmq (Python).
 #[doc = include_str!("../docs/porting/pyzmq.md")]
-pub struct FromPyzmq;
+pub mod pyzmq {}
 
+#[doc = links!()]
 /// Porting from rust-zmq (the `zmq` crate).
 #[doc = include_str!("../docs/porting/rust-zmq.md")]
-pub struct FromRustZmq;
+pub mod rust_zmq {}

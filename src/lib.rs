@@ -50,6 +50,13 @@
 //!   and certificate files; [`z85`] is libzmq's text encoding.
 //! - With the `tokio` feature (Unix), `zmq4::tokio::AsyncSocket` makes
 //!   sends and receives `async`, and a socket a `Stream` and a `Sink`.
+//! - With the `channeler` feature, `zmq4::Channeler` puts a socket on a
+//!   thread of its own, shared by any number of threads and tasks through
+//!   queues of multipart messages (blocking and async, any runtime), as
+//!   goczmq's `Channeler` does.
+//! - With the `signal` feature, `zmq4::signal::shutdown_on_signal` shuts a
+//!   context down on Ctrl-C or SIGTERM, so that a program blocked in a
+//!   receive, a poll or a proxy ends cleanly.
 //! - [`version`], [`has`] and [`capabilities`] describe the linked libzmq;
 //!   [`sys`] is the raw C API for what the safe layer does not cover.
 //!
@@ -58,8 +65,16 @@
 //! Blocking calls fail with [`ErrorKind::Interrupted`] when a signal
 //! interrupts them, unless the context was built with
 //! [`ContextBuilder::retry_on_interrupt`]; [`Context::shutdown`] makes
-//! them fail with [`ErrorKind::Terminated`] from another thread.
+//! them fail with [`ErrorKind::Terminated`] from another thread, which is
+//! what the `signal` feature does on Ctrl-C.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
+// Only the raw layer (`raw`, and the declarations in `sys`) calls libzmq;
+// the few public `unsafe fn`s of the safe layer allow it one by one, each
+// with its reason.
+#![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 // The README's Rust examples run as doctests, so they stay true.
 #[cfg(doctest)]
@@ -68,24 +83,49 @@ struct ReadmeDoctests;
 
 pub mod auth;
 mod capability;
+#[cfg(feature = "channeler")]
+pub mod channeler;
 mod context;
 mod error;
 mod flags;
-#[cfg(doctest)]
-mod guide;
+// The guides link each other by file name, which works on the
+// repository; rustdoc takes the first definition of a link label, so
+// these, placed before each guide's text, point the same labels at the
+// modules of `guide`.
+macro_rules! links {
+    () => {
+        // Placed first: a definition cannot interrupt a paragraph.
+        "[traps]: crate::guide::traps\n\
+         [traps-eintr]: crate::guide::traps#eintr-and-signals\n\
+         [pebbe-zmq4]: crate::guide::pebbe_zmq4\n\
+         [pebbe-zmq4-seeds]: crate::guide::pebbe_zmq4_seeds\n\
+         [goczmq]: crate::guide::goczmq\n\
+         [pyzmq]: crate::guide::pyzmq\n\
+         [rust-zmq]: crate::guide::rust_zmq\n\
+         [securing]: crate::auth\n"
+    };
+}
+pub mod guide;
 mod key;
 mod message;
 mod monitor;
 mod poll;
 mod proxy;
+#[allow(unsafe_code)]
+mod raw;
+#[cfg(feature = "signal")]
+pub mod signal;
 mod socket;
+#[allow(unsafe_code)]
 pub mod sys;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 pub mod z85;
 
-pub use capability::{capabilities, has, Capability};
-pub use context::{Context, ContextBuilder};
+pub use capability::{capabilities, has, Capability, LIBZMQ_SOURCE};
+#[cfg(feature = "channeler")]
+pub use channeler::Channeler;
+pub use context::{Context, ContextBuilder, DEFAULT_LINGER};
 pub use error::{Error, ErrorKind, Result};
 pub use flags::{RecvFlags, SendFlags};
 pub use key::{CurveKey, CurveKeyPair, CurveSecretKey};
@@ -96,19 +136,16 @@ pub use proxy::{
     proxy, ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy,
 };
 pub use socket::{
-    GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Socket,
-    SocketType,
+    GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Sendable,
+    Socket, SocketType, MAX_SUBSCRIPTION_LEN,
 };
 #[cfg(feature = "draft")]
-pub use socket::{NormMode, ReconnectStop, RouterNotify};
+pub use socket::{NormMode, ReconnectStop, RouterNotify, SharedSocket};
 
 /// The version of the linked libzmq, as (major, minor, patch).
 #[doc(alias = "zmq_version")]
 pub fn version() -> (i32, i32, i32) {
-    let (mut major, mut minor, mut patch) = (0, 0, 0);
-    // SAFETY: zmq_version writes three ints through valid pointers.
-    unsafe { sys::ffi::zmq_version(&mut major, &mut minor, &mut patch) };
-    (major, minor, patch)
+    raw::version()
 }
 
 /// `d` in whole `unit`s, rounded up so that a short non-zero wait never
