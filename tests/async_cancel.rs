@@ -84,6 +84,79 @@ fn recv_racing_a_timer_in_select_loses_no_message() {
 }
 
 #[test]
+fn recv_into_msg_racing_a_timer_loses_no_message_and_never_shows_a_lost_one() {
+    run("recv_into_msg racing a timer", async {
+        let n = count(2000);
+        let (pull, push) = pair(SocketType::Pull, SocketType::Push, 10);
+        let mut pull = AsyncSocket::new(pull).expect("async socket");
+        let mut push = AsyncSocket::new(push).expect("async socket");
+        let producer = tokio::spawn(async move {
+            for i in 0..n {
+                push.send(seq(i)).await.expect("send");
+                if i % (n / 20).max(1) == 0 {
+                    tokio::time::sleep(Duration::from_millis(3)).await;
+                }
+            }
+            push
+        });
+        // One message throughout, across cancelled receives.
+        let mut msg = Message::new();
+        let mut next = 0;
+        let mut timer_won = 0;
+        while next < n {
+            tokio::select! {
+                res = pull.recv_into_msg(&mut msg) => {
+                    res.expect("recv_into_msg");
+                    assert_eq!(seq_of(&msg), next, "a message was lost or reordered");
+                    next += 1;
+                }
+                _ = tokio::time::sleep(Duration::from_micros(100)) => {
+                    timer_won += 1;
+                    // A cancelled receive leaves the last frame returned,
+                    // or nothing: never one that was not returned.
+                    assert!(
+                        msg.is_empty() || seq_of(&msg) + 1 == next,
+                        "a cancelled receive left a frame in the message"
+                    );
+                }
+            }
+        }
+        assert!(timer_won > 0, "the timer never won: nothing was cancelled");
+        producer.await.expect("producer");
+        let extra =
+            tokio::time::timeout(Duration::from_millis(50), pull.recv_into_msg(&mut msg)).await;
+        assert!(extra.is_err(), "a message arrived twice");
+    });
+}
+
+#[test]
+fn recv_into_msg_takes_a_multipart_message_part_by_part() {
+    run("recv_into_msg, multipart", async {
+        let (pull, push) = pair(SocketType::Pull, SocketType::Push, 10);
+        let mut pull = AsyncSocket::new(pull).expect("async socket");
+        let mut push = AsyncSocket::new(push).expect("async socket");
+        push.send_multipart(["a", "b", "c"]).await.expect("send");
+        push.send("d").await.expect("send");
+        let mut msg = Message::from("old content");
+        let mut got = Vec::new();
+        loop {
+            pull.recv_into_msg(&mut msg).await.expect("recv_into_msg");
+            got.push((msg.to_vec(), msg.more()));
+            if &msg[..] == b"d" {
+                break;
+            }
+        }
+        let want: Vec<(Vec<u8>, bool)> = vec![
+            (b"a".to_vec(), true),
+            (b"b".to_vec(), true),
+            (b"c".to_vec(), false),
+            (b"d".to_vec(), false),
+        ];
+        assert_eq!(got, want);
+    });
+}
+
+#[test]
 fn recv_cancelled_after_every_pending_poll_loses_no_message() {
     // `yield_now` is ready on its second poll: each recv future that had to
     // wait is dropped right after it registered its wake-up.
@@ -204,6 +277,11 @@ fn futures_are_send_and_sockets_move_into_spawned_tasks() {
             assert_send(rep.send_multipart(parts)).await.expect("send");
             let msg = assert_send(rep.recv()).await.expect("recv");
             assert_send(rep.send(msg)).await.expect("send");
+            let mut msg = Message::new();
+            assert_send(rep.recv_into_msg(&mut msg))
+                .await
+                .expect("recv_into_msg");
+            assert_send(rep.send(msg)).await.expect("send");
             let s = assert_send(rep.recv_string()).await.expect("recv");
             assert_send(rep.send(s)).await.expect("send");
             assert_send(rep.next()).await.expect("item").expect("recv");
@@ -218,6 +296,8 @@ fn futures_are_send_and_sockets_move_into_spawned_tasks() {
         );
         req.send("c").await.expect("send");
         assert_eq!(&req.recv().await.expect("recv")[..], b"c");
+        req.send("c2").await.expect("send");
+        assert_eq!(&req.recv().await.expect("recv")[..], b"c2");
         req.send("d").await.expect("send");
         assert_eq!(req.recv_string().await.expect("recv"), "d");
         req.send("e").await.expect("send");
@@ -299,6 +379,34 @@ fn a_sink_item_that_meets_a_full_queue_is_held_and_goes_first() {
 }
 
 #[test]
+fn a_send_that_fails_hands_its_message_back() {
+    run("failed send", async {
+        // A REQ must receive before it sends again: the second send fails
+        // at once (EFSM), and the message comes back intact.
+        let (rep, req) = pair(SocketType::Rep, SocketType::Req, 10);
+        let mut req = AsyncSocket::new(req).expect("async socket");
+        req.send("first").await.expect("send");
+        let body = vec![7u8; 1000];
+        let err = req
+            .send(body.clone())
+            .await
+            .expect_err("a REQ sent twice in a row");
+        assert_eq!(err.kind(), ErrorKind::InvalidState, "{}", err.error());
+        assert_eq!(&err.into_message()[..], &body[..]);
+        // Nothing of it reached the peer: the first request only.
+        rep.set_rcvtimeo(Some(LIMIT)).expect("rcvtimeo");
+        assert_eq!(rep.recv_string(RecvFlags::empty()).expect("recv"), "first");
+        rep.send("reply", zmq4::SendFlags::empty()).expect("reply");
+        assert_eq!(req.recv_string().await.expect("reply"), "reply");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let err = rep
+            .recv_msg(RecvFlags::DONTWAIT)
+            .expect_err("the failed send reached the peer");
+        assert_eq!(err.kind(), ErrorKind::WouldBlock);
+    });
+}
+
+#[test]
 fn a_parked_send_completes_with_terminated_and_its_message_when_the_context_is_shut_down() {
     run("shutdown under a parked send", async {
         let ctx = Context::new().expect("context");
@@ -371,5 +479,44 @@ fn a_runtime_without_io_is_an_error_not_a_panic() {
         let err = AsyncSocket::new(ctx.socket(SocketType::Pull).expect("socket"))
             .expect_err("registered with no I/O driver");
         assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
+    });
+}
+
+#[test]
+fn a_runtime_without_timers_is_an_error_not_a_panic() {
+    // The timer serves the waits for a full peer of a socket that says it
+    // is writable: refused at once, not met in the middle of a send.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("runtime");
+    let ctx = Context::global();
+    rt.block_on(async {
+        let err = AsyncSocket::new(ctx.socket(SocketType::Pull).expect("socket"))
+            .expect_err("made with no time driver");
+        assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
+        assert!(err.to_string().contains("enable_time"), "{err}");
+    });
+}
+
+#[cfg(feature = "draft")]
+#[test]
+fn thread_safe_sockets_are_refused_with_a_reason() {
+    // They have no ZMQ_FD: libzmq answers EINVAL, which says nothing.
+    run("thread-safe sockets", async {
+        for kind in [
+            SocketType::Server,
+            SocketType::Client,
+            SocketType::Radio,
+            SocketType::Dish,
+            SocketType::Scatter,
+            SocketType::Gather,
+            SocketType::Peer,
+            SocketType::Channel,
+        ] {
+            let err = AsyncSocket::new(socket(kind, 10)).expect_err("registered");
+            assert_eq!(err.kind(), ErrorKind::NotSupported, "{kind:?}: {err}");
+            assert!(err.to_string().contains("thread-safe"), "{kind:?}: {err}");
+        }
     });
 }

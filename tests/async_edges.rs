@@ -8,48 +8,16 @@
 mod async_support;
 mod common;
 
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
 use std::time::Duration;
 
-use async_support::{burst, seq, seq_of, socket};
+use async_support::{burst, on_both_runtimes, seq, seq_of, socket, LIMIT};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use zmq4::tokio::AsyncSocket;
 use zmq4::{Message, RecvFlags, SendFlags, Socket, SocketType};
-
-/// How long one scenario may take before it counts as a missed wake-up.
-/// Generous: the suite also runs under valgrind.
-const LIMIT: Duration = Duration::from_secs(120);
-
-/// Runs `make()`'s future on a multi-thread and then on a current-thread
-/// runtime, each bounded by [`LIMIT`].
-fn on_both_runtimes<F, Fut>(what: &str, make: F)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let multi = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("multi-thread runtime");
-    let current = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("current-thread runtime");
-    for (name, rt) in [("multi-thread", multi), ("current-thread", current)] {
-        rt.block_on(async {
-            tokio::time::timeout(LIMIT, make())
-                .await
-                .unwrap_or_else(|_| {
-                    panic!("{what} on the {name} runtime: timed out (a missed wake-up?)")
-                });
-        });
-    }
-}
 
 /// A bound socket's endpoint: inproc under a unique name, or tcp on a free
 /// port.
@@ -117,7 +85,8 @@ fn a_multipart_message_queued_before_the_first_poll_arrives_whole() {
 /// A burst from a PUSH task to a PULL task, both async, high-water marks of
 /// 10 on both sides: the sender waits for room again and again, the
 /// receiver for messages, and every message must arrive, in order.
-async fn burst_over(transport: &'static str) {
+/// With `reuse`, the receiver receives into one `Message` throughout.
+async fn burst_over(transport: &'static str, reuse: bool) {
     let n = burst();
     let pull = socket(SocketType::Pull, 10);
     let ep = bind(&pull, transport);
@@ -132,8 +101,13 @@ async fn burst_over(transport: &'static str) {
         push
     });
     let receiver = tokio::spawn(async move {
+        let mut msg = Message::new();
         for i in 0..n {
-            let msg = pull.recv().await.expect("recv");
+            if reuse {
+                pull.recv_into_msg(&mut msg).await.expect("recv_into_msg");
+            } else {
+                msg = pull.recv().await.expect("recv");
+            }
             assert_eq!(seq_of(&msg), i, "message {i} out of order");
         }
         pull
@@ -147,12 +121,18 @@ async fn burst_over(transport: &'static str) {
 
 #[test]
 fn a_burst_through_small_high_water_marks_over_inproc_arrives_whole_and_in_order() {
-    on_both_runtimes("inproc burst", || burst_over("inproc"));
+    on_both_runtimes("inproc burst", || burst_over("inproc", false));
+}
+
+#[test]
+fn a_burst_received_into_one_reused_message_arrives_whole_and_in_order() {
+    on_both_runtimes("inproc burst, one message", || burst_over("inproc", true));
+    on_both_runtimes("tcp burst, one message", || burst_over("tcp", true));
 }
 
 #[test]
 fn a_burst_through_small_high_water_marks_over_tcp_arrives_whole_and_in_order() {
-    on_both_runtimes("tcp burst", || burst_over("tcp"));
+    on_both_runtimes("tcp burst", || burst_over("tcp", false));
 }
 
 #[test]

@@ -91,19 +91,22 @@ fn broker_serves_requests_and_shuts_down_cleanly() {
     assert!(answered.iter().all(|&n| n > 0), "{answered:?}");
 
     // Through the proxy, a request is [client id, empty delimiter, body]
-    // both ways; libzmq counts its three frames, or the whole message
-    // before 4.3.5.
+    // both ways: one message of three frames.
     let (stats, request_bytes, reply_bytes) = statistics;
-    let per_message = if zmq4::version() >= (4, 3, 5) { 3 } else { 1 };
-    let messages = (REQUESTS * per_message) as u64;
+    let messages = REQUESTS as u64;
+    let frames = 3 * messages;
     let requests = (REQUESTS * CLIENT_ID.len() + request_bytes) as u64;
     let replies = (REQUESTS * CLIENT_ID.len() + reply_bytes) as u64;
     assert_eq!(stats.frontend.messages_received, messages);
+    assert_eq!(stats.frontend.frames_received, frames);
     assert_eq!(stats.frontend.bytes_received, requests);
     assert_eq!(stats.backend.messages_sent, messages);
+    assert_eq!(stats.backend.frames_sent, frames);
     assert_eq!(stats.backend.bytes_sent, requests);
     assert_eq!(stats.backend.messages_received, messages);
+    assert_eq!(stats.backend.frames_received, frames);
     assert_eq!(stats.backend.bytes_received, replies);
     assert_eq!(stats.frontend.messages_sent, messages);
+    assert_eq!(stats.frontend.frames_sent, frames);
     assert_eq!(stats.frontend.bytes_sent, replies);
 }

@@ -13,7 +13,7 @@
 mod probe;
 
 use probe::Probe;
-use zmq4::sys::LIBZMQ_SOURCE;
+use zmq4::LIBZMQ_SOURCE;
 
 fn vendored() -> bool {
     LIBZMQ_SOURCE == "vendored"
@@ -66,7 +66,14 @@ fn vendored_build_is_4_3_5_with_ipc_ws_and_curve() {
             .map(|&(_, present)| present)
             .unwrap_or_else(|| panic!("{name} is not probed"))
     };
-    assert!(has("ipc"), "no ipc: {caps:?}");
+    // libzmq 4.3.5 has ipc on Windows only when MSVC compiles it (it
+    // includes afunix.h under _MSC_VER alone): not with MinGW.
+    let ipc = cfg!(unix) || cfg!(target_env = "msvc");
+    assert_eq!(
+        has("ipc"),
+        ipc,
+        "ipc must be there exactly on Unix and with MSVC: {caps:?}"
+    );
     assert!(has("ws"), "no WebSocket: {caps:?}");
     assert_eq!(
         has("curve"),
@@ -98,15 +105,4 @@ fn vendored_build_uses_eventfd_epoll_and_cloexec() {
             "the TCP connection lacks FD_CLOEXEC: {conn:?}"
         );
     }
-}
-
-#[test]
-fn monitor_event_frames_parse_at_any_alignment() {
-    let mut buf = [0u8; 7];
-    // Start at an odd offset, as a frame inside a message buffer may.
-    buf[1..3].copy_from_slice(&0x0201u16.to_ne_bytes());
-    buf[3..7].copy_from_slice(&0x0a0b_0c0du32.to_ne_bytes());
-    assert_eq!(probe::parse_event(&buf[1..]), Some((0x0201, 0x0a0b_0c0d)));
-    assert_eq!(probe::parse_event(&buf[1..6]), None, "too short");
-    assert_eq!(probe::parse_event(&buf), None, "too long");
 }

@@ -7,7 +7,7 @@ fn version_is_4_3() {
     let (major, minor, patch) = zmq4::version();
     assert_eq!((major, minor), (4, 3));
     assert!(patch >= 0);
-    if zmq4::sys::LIBZMQ_SOURCE == "vendored" {
+    if zmq4::LIBZMQ_SOURCE == "vendored" {
         assert_eq!(zmq4::version(), (4, 3, 5));
     }
 }
@@ -61,7 +61,7 @@ fn what_this_build_must_have() {
     if cfg!(feature = "draft") {
         assert!(Capability::Draft.is_available());
     }
-    if zmq4::sys::LIBZMQ_SOURCE == "vendored" {
+    if zmq4::LIBZMQ_SOURCE == "vendored" {
         assert_eq!(Capability::Curve.is_available(), cfg!(feature = "curve"));
         assert_eq!(Capability::Draft.is_available(), cfg!(feature = "draft"));
     }

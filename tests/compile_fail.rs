@@ -10,7 +10,7 @@ fn forbidden_programs_do_not_compile() {
     // own; with the vendored libzmq that is two more libzmq and libsodium
     // compiles for a check that concerns types only, whichever libzmq is
     // linked. The builds against a system libzmq run it (CI's second pass).
-    if zmq4::sys::LIBZMQ_SOURCE == "vendored" {
+    if zmq4::LIBZMQ_SOURCE == "vendored" {
         eprintln!("compile-fail programs skipped with the vendored libzmq: they run against a system libzmq");
         return;
     }
@@ -30,6 +30,15 @@ fn context_is_send_and_sync() {
     // So a shared reference may cross threads, and the global one is one.
     assert_send::<&'static Context>();
     let _: &'static Context = Context::global();
+}
+
+/// The thread-safe DRAFT types, and only they, are shared by reference
+/// (`Socket` itself stays `!Sync`: see `socket_not_sync.rs`).
+#[cfg(feature = "draft")]
+#[test]
+fn shared_sockets_are_send_and_sync() {
+    assert_send::<zmq4::SharedSocket<'static>>();
+    assert_sync::<zmq4::SharedSocket<'static>>();
 }
 
 #[test]

@@ -200,13 +200,10 @@ mod interrupted {
         })
     }
 
-    /// A socket that nothing closes: the context cannot terminate until
-    /// `zmq_close` is called on the returned handle.
+    /// A socket given up as a raw handle: the context cannot terminate
+    /// until `zmq_close` is called on it.
     fn leak_socket(ctx: &Context) -> usize {
-        let sock = ctx.socket(SocketType::Pull).unwrap();
-        let handle = sock.as_raw() as usize;
-        std::mem::forget(sock);
-        handle
+        ctx.socket(SocketType::Pull).unwrap().into_raw() as usize
     }
 
     fn close(handle: usize) {
@@ -300,5 +297,76 @@ mod interrupted {
         });
         assert_eq!(result.unwrap(), [(7, zmq4::PollEvents::POLLIN)]);
         assert!(handled >= 1);
+    }
+
+    /// Runs `body` while this thread is signalled every 5 ms, for at most
+    /// 3 s (so that a wait the signals keep going ends anyway); returns
+    /// what it returned and how long it took.
+    fn under_a_storm<R>(body: impl FnOnce() -> R) -> (R, Duration) {
+        // SAFETY: as in `under_signals`.
+        unsafe {
+            libc::signal(
+                SIGUSR1,
+                on_signal as extern "C" fn(c_int) as libc::sighandler_t,
+            )
+        };
+        // SAFETY: no preconditions.
+        let me = unsafe { pthread_self() };
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let done = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let start = Instant::now();
+                while !done.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(3) {
+                    // SAFETY: `me` is alive: it waits for this scope.
+                    unsafe { pthread_kill(me, SIGUSR1) };
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            });
+            let start = Instant::now();
+            let result = body();
+            let took = start.elapsed();
+            done.store(true, Ordering::SeqCst);
+            (result, took)
+        })
+    }
+
+    /// Signals more frequent than a timeout must not stretch it when the
+    /// calls retry: each wait below is 200 ms, the signals come every
+    /// 5 ms, and every call must end on time as it would without them.
+    #[test]
+    fn retried_waits_keep_their_timeouts() {
+        let ctx = Context::builder().retry_on_interrupt(true).build().unwrap();
+        let (pull, _push) = pair(&ctx, "inproc://ctx-os-eintr-timeouts");
+        let timeout = Duration::from_millis(200);
+        pull.set_rcvtimeo(Some(timeout)).unwrap();
+        let lonely = crate::common::socket(&ctx, SocketType::Push);
+        lonely.set_sndtimeo(Some(timeout)).unwrap();
+        let mut poller = zmq4::Poller::new();
+        poller.add(&pull, zmq4::PollEvents::POLLIN, ()).unwrap();
+
+        let on_time = |what: &str, took: Duration| {
+            assert!(took >= timeout, "{what} returned early: {took:?}");
+            assert!(
+                took < Duration::from_secs(1),
+                "{what} waited {took:?} for a {timeout:?} timeout"
+            );
+        };
+        let (result, took) = under_a_storm(|| pull.recv_bytes(RecvFlags::empty()));
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::TimedOut);
+        on_time("a receive", took);
+        let (result, took) = under_a_storm(|| lonely.send(b"nobody", SendFlags::empty()));
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::TimedOut);
+        on_time("a send", took);
+        let (result, took) = under_a_storm(|| pull.poll(zmq4::PollEvents::POLLIN, Some(timeout)));
+        assert_eq!(result.unwrap(), zmq4::PollEvents::empty());
+        on_time("Socket::poll", took);
+        let (result, took) =
+            under_a_storm(|| poller.poll(Some(timeout)).map(|ready| ready.count()));
+        assert_eq!(result.unwrap(), 0);
+        on_time("Poller::poll", took);
+        // The timeouts set on the sockets are what they were.
+        assert_eq!(pull.rcvtimeo().unwrap(), Some(timeout));
+        assert_eq!(lonely.sndtimeo().unwrap(), Some(timeout));
     }
 }

@@ -126,6 +126,36 @@ fn unknown_errnos_are_other_without_panicking() {
 }
 
 #[test]
+fn the_text_of_an_unknown_errno_stays_its_own() {
+    // The C library formats "Unknown error N" into a per-thread buffer
+    // that its next such call replaces: a text handed out must be a copy.
+    let first = Error::from_errno(10_000).message();
+    let second = Error::from_errno(10_001).message();
+    let elsewhere = std::thread::spawn(|| Error::from_errno(10_002).message())
+        .join()
+        .unwrap();
+    // glibc and macOS put the number in the text; the Windows C runtime
+    // says "Unknown error" for all of them.
+    if cfg!(unix) {
+        assert!(first.contains("10000"), "{first:?}");
+        assert!(second.contains("10001"), "{second:?}");
+        assert!(elsewhere.contains("10002"), "{elsewhere:?}");
+    } else {
+        assert!(!first.is_empty() && !second.is_empty() && !elsewhere.is_empty());
+    }
+    // An error kept while others are made keeps its own text.
+    let kept = Error::from_errno(10_003);
+    let _others: Vec<String> = (10_004..10_010)
+        .map(|n| Error::from_errno(n).to_string())
+        .collect();
+    if cfg!(unix) {
+        assert!(kept.to_string().contains("10003"), "{kept}");
+    } else {
+        assert_eq!(kept.message(), Error::from_errno(10_003).message());
+    }
+}
+
+#[test]
 fn error_kind_displays_a_description() {
     let mut seen = std::collections::HashSet::new();
     for (_, errno, kind) in errno_table() {
@@ -148,7 +178,7 @@ fn display_has_libzmqs_text_and_the_detail() {
     let err = sock.bind("tcp://127.0.0.1:notaport").unwrap_err();
     let text = err.to_string();
     assert_eq!(err.message(), "Invalid argument");
-    assert!(text.contains(err.message()), "{text}");
+    assert!(text.contains(&err.message()), "{text}");
     assert!(text.contains("tcp://127.0.0.1:notaport"), "{text}");
     assert!(text.contains(err.detail().unwrap()), "{text}");
 
@@ -417,4 +447,117 @@ fn ipc_path_in_a_missing_directory_is_an_error() {
     let err = sock.bind(&endpoint).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     assert!(err.to_string().contains(&endpoint));
+}
+
+/// The mistakes a newcomer makes, and what the errors say about them:
+/// what happened and the rule broken, never a contradicting errno text.
+#[test]
+fn a_newcomers_mistakes_read_as_what_happened() {
+    let ctx = Context::new().unwrap();
+    let text = |err: &Error| err.to_string();
+    let no_errno_text = |err: &Error| {
+        let t = err.to_string();
+        assert!(!t.contains("Resource temporarily unavailable"), "{t}");
+        assert!(!t.ends_with("Invalid argument"), "{t}");
+        t
+    };
+
+    // A receive that times out.
+    let pull = ctx.socket(SocketType::Pull).unwrap();
+    pull.set_rcvtimeo(Some(Duration::from_millis(50))).unwrap();
+    pull.bind("inproc://newcomer-timeout").unwrap();
+    let err = pull.recv_msg(RecvFlags::empty()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TimedOut);
+    assert!(err.is_timed_out() && err.is_would_block(), "both EAGAIN");
+    assert!(
+        no_errno_text(&err).contains("receive timed out after 50ms (RCVTIMEO)"),
+        "{err}"
+    );
+    // Under DONTWAIT it is still "would block".
+    let err = pull.recv_msg(RecvFlags::DONTWAIT).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WouldBlock);
+
+    // A send that times out.
+    let push = ctx.socket(SocketType::Push).unwrap();
+    push.set_linger(Some(Duration::ZERO)).unwrap();
+    push.set_sndtimeo(Some(Duration::from_millis(40))).unwrap();
+    let err = push.send("nobody", SendFlags::empty()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TimedOut);
+    assert!(
+        no_errno_text(&err).contains("send timed out after 40ms (SNDTIMEO)"),
+        "{err}"
+    );
+
+    // REQ out of turn.
+    let req = ctx.socket(SocketType::Req).unwrap();
+    req.set_linger(Some(Duration::ZERO)).unwrap();
+    req.connect("inproc://newcomer-req").unwrap();
+    req.send("one", SendFlags::DONTWAIT).ok();
+    let err = req.send("two", SendFlags::DONTWAIT).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidState);
+    assert!(
+        text(&err)
+            .contains("a REQ socket must receive the reply to its request before it sends another"),
+        "{err}"
+    );
+
+    // The wrong direction for the type.
+    let err = pull.send("x", SendFlags::DONTWAIT).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotSupported);
+    assert!(text(&err).contains("a PULL socket cannot send"), "{err}");
+    let publisher = ctx.socket(SocketType::Pub).unwrap();
+    let err = publisher.recv_msg(RecvFlags::DONTWAIT).unwrap_err();
+    assert!(text(&err).contains("a PUB socket cannot receive"), "{err}");
+
+    // A secured server without an authenticator: no contradicting errno.
+    if zmq4::has("curve") {
+        let server = ctx.socket(SocketType::Rep).unwrap();
+        let keys = zmq4::CurveKeyPair::generate().unwrap();
+        let err = server.make_curve_server("", &keys).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidState);
+        no_errno_text(&err);
+    }
+
+    // A host that is not this machine's, for bind.
+    let s = ctx.socket(SocketType::Pull).unwrap();
+    let err = s.bind("tcp://nosuchhost:5555").unwrap_err();
+    assert!(
+        text(&err)
+            .contains("\"nosuchhost\" is not an address or a network interface of this machine"),
+        "{err}"
+    );
+    // A port out of range, for connect and bind alike.
+    for result in [
+        s.connect("tcp://127.0.0.1:99999"),
+        s.bind("tcp://127.0.0.1:70000"),
+    ] {
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidEndpoint);
+        assert!(text(&err).contains("is out of range (0 to 65535)"), "{err}");
+    }
+
+    // Option values and socket types.
+    let router = ctx.socket(SocketType::Router).unwrap();
+    let err = router.set_routing_id([7u8; 300]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        no_errno_text(&err).contains("a routing id is 1 to 255 bytes long; this one has 300"),
+        "{err}"
+    );
+    let rep = ctx.socket(SocketType::Rep).unwrap();
+    let err = rep.set_subscribe("topic").unwrap_err();
+    assert!(
+        no_errno_text(&err).contains("ZMQ_SUBSCRIBE applies to SUB sockets, not to a REP socket"),
+        "{err}"
+    );
+    let err = rep.set_req_relaxed(true).unwrap_err();
+    assert!(
+        text(&err).contains("ZMQ_REQ_RELAXED applies to REQ sockets, not to a REP socket"),
+        "{err}"
+    );
+    let err = rep.set_xpub_nodrop(true).unwrap_err();
+    assert!(
+        text(&err).contains("ZMQ_XPUB_NODROP applies to XPUB and PUB sockets"),
+        "{err}"
+    );
 }

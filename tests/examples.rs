@@ -186,3 +186,129 @@ fn async_inproc_answers_three_requests_then_cancels_the_worker() {
     assert!(out.contains("main: worker cancelled"), "{out}");
     assert!(out.contains("REP worker: socket closed"), "{out}");
 }
+
+/// The unusual directions: a binding SUB with connecting XPUBs that wait
+/// for the subscription (nothing lost), a connecting ROUTER that names
+/// binding DEALERs, a binding REQ served by a connecting REP.
+#[test]
+fn either_side_binds_delivers_every_message_in_each_direction() {
+    let out = run("either_side_binds", &["--count", "4"]);
+    let mut collected = lines(&out, "collector: received: ");
+    collected.sort_unstable();
+    let mut expected: Vec<String> = (1..=4)
+        .flat_map(|n| [format!("log a {n}"), format!("log b {n}")])
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(collected, expected, "{out}");
+    for worker in ["worker-a", "worker-b"] {
+        let done: Vec<String> = (1..=4).map(|n| format!("{worker}: job {n} done")).collect();
+        assert_eq!(
+            lines(&out, &format!("router: from {worker}: ")).len(),
+            4,
+            "{out}"
+        );
+        for line in done {
+            let (who, what) = line.split_once(": ").unwrap();
+            assert!(
+                out.contains(&format!("router: from {who}: {what}")),
+                "{out}"
+            );
+        }
+    }
+    assert_eq!(
+        lines(&out, "client: received: "),
+        ["pong 1", "pong 2", "pong 3", "pong 4"]
+    );
+}
+
+/// CURVE with an authenticator: the listed client is served and
+/// identified, a stranger's request never reaches the server.
+#[test]
+fn curve_reqrep_serves_the_allowed_key_and_refuses_a_stranger() {
+    if !zmq4::has("curve") {
+        return;
+    }
+    let out = run("curve_reqrep", &["--count", "2", "--timeout", "300"]);
+    assert_eq!(
+        lines(&out, "server: received: "),
+        [
+            "request 1 (from the allowed client)",
+            "request 2 (from the allowed client)"
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        lines(&out, "client: received: "),
+        ["reply 1", "reply 2"],
+        "{out}"
+    );
+    assert!(out.contains("stranger: refused"), "{out}");
+    assert!(out.contains("server: nothing from the stranger"), "{out}");
+    assert!(!out.contains("should not have"), "{out}");
+}
+
+/// channeler_server: worker threads share one ROUTER through a
+/// channeler, client threads own their REQ sockets; every request is
+/// answered once, then the context's shutdown ends the workers.
+#[cfg(feature = "channeler")]
+#[test]
+fn channeler_server_answers_its_client_threads() {
+    let out = run(
+        "channeler_server",
+        &["--clients", "3", "--count", "7", "--workers", "4"],
+    );
+    let mut requests: Vec<&str> = lines(&out, "worker ")
+        .iter()
+        .map(|l| {
+            l.split_once(" received: ")
+                .expect("worker N received: ...")
+                .1
+        })
+        .collect();
+    requests.sort_unstable();
+    let mut expected: Vec<String> = (1..=3)
+        .flat_map(|c| (1..=7).map(move |i| format!("request {i} from client {c}")))
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(requests, expected, "each request answered once");
+    for c in 1..=3 {
+        assert_eq!(lines(&out, &format!("client {c} received: ")), ["World"; 7]);
+    }
+    assert_eq!(lines(&out, "served "), ["21 requests, shut down"]);
+}
+
+/// The same server with no clients of its own, asked by hello_client.
+#[cfg(feature = "channeler")]
+#[test]
+fn channeler_server_serves_hello_client() {
+    let endpoint = free_tcp();
+    let server = start("channeler_server", &["--bind", &endpoint, "--clients", "0"]);
+    let client = run("hello_client", &["--connect", &endpoint, "--count", "5"]);
+    assert_eq!(lines(&client, "received: "), ["World"; 5]);
+    let mut server = server;
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// inproc_broker with no built-in client serves clients from outside the
+/// process (here hello_client, another program) through its inproc
+/// workers.
+#[test]
+fn inproc_broker_serves_outside_clients() {
+    let endpoint = free_tcp();
+    let mut broker = start(
+        "inproc_broker",
+        &["--bind", &endpoint, "--count", "0", "--workers", "2"],
+    );
+    let client = run("hello_client", &["--connect", &endpoint, "--count", "4"]);
+    let _ = broker.kill();
+    let _ = broker.wait();
+    let replies = lines(&client, "received: ");
+    assert_eq!(replies.len(), 4, "{client}");
+    for reply in replies {
+        assert!(
+            reply.starts_with("worker ") && reply.ends_with(" got \"Hello\""),
+            "{reply}"
+        );
+    }
+}

@@ -36,27 +36,33 @@ fn weather_client_averages_its_zipcode() {
     );
 }
 
+/// A task worker of the pipeline, told where the ventilator, the sink and
+/// its kill signal are.
+fn task_worker(tasks: &str, results: &str, control: &str) -> std::process::Child {
+    start(
+        "taskwork",
+        &["--connect", tasks, "--sink", results, "--control", control],
+    )
+}
+
 #[test]
 fn task_pipeline_with_two_workers() {
     let (tasks, results, control) = (free_tcp(), free_tcp(), free_tcp());
     let sink = start(
         "tasksink",
-        &["--bind", &results, "--control", &control, "--count", "12"],
+        &[
+            "--bind",
+            &results,
+            "--control",
+            &control,
+            "--count",
+            "12",
+            "--workers",
+            "2",
+        ],
     );
     let workers: Vec<_> = (0..2)
-        .map(|_| {
-            start(
-                "taskwork",
-                &[
-                    "--connect",
-                    &tasks,
-                    "--sink",
-                    &results,
-                    "--control",
-                    &control,
-                ],
-            )
-        })
+        .map(|_| task_worker(&tasks, &results, &control))
         .collect();
     let vent = run(
         "taskvent",
@@ -68,6 +74,7 @@ fn task_pipeline_with_two_workers() {
     let sink = finish(sink, "tasksink");
     assert_eq!(lines(&sink, "received: result ").len(), 12, "{sink}");
     assert!(sink.contains("sent: KILL"), "{sink}");
+    assert_eq!(lines(&sink, "worker stopped: "), ["1", "2"], "{sink}");
     // Both workers stop at KILL; between them they did every task (how
     // many each depends on when each connected).
     let mut done = 0;
@@ -77,6 +84,46 @@ fn task_pipeline_with_two_workers() {
         done += lines(&out, "received: ").len();
     }
     assert_eq!(done, 12);
+}
+
+/// A worker that connects only after the batch is over, when the sink has
+/// already published KILL, still hears it (the sink repeats it until every
+/// worker has answered), and the sink learns that it stopped. With a KILL
+/// published once, as zguide's sink does, this worker would wait for ever.
+#[test]
+fn task_worker_that_joins_after_kill_still_stops() {
+    let (tasks, results, control) = (free_tcp(), free_tcp(), free_tcp());
+    let sink = start(
+        "tasksink",
+        &[
+            "--bind",
+            &results,
+            "--control",
+            &control,
+            "--count",
+            "4",
+            "--workers",
+            "2",
+        ],
+    );
+    let first = task_worker(&tasks, &results, &control);
+    let vent = run(
+        "taskvent",
+        &[
+            "--bind", &tasks, "--sink", &results, "--count", "4", "--max-ms", "2",
+        ],
+    );
+    assert_eq!(lines(&vent, "sent: ").len(), 4, "{vent}");
+    // The first worker did the whole batch and stopped at KILL: the sink
+    // has published it at least once before the second worker exists.
+    let first = finish(first, "taskwork");
+    assert_eq!(lines(&first, "received: ").len(), 4, "{first}");
+    assert!(first.contains("control: KILL"), "{first}");
+    let late = finish(task_worker(&tasks, &results, &control), "late taskwork");
+    assert!(late.contains("control: KILL"), "{late}");
+    assert!(lines(&late, "received: ").is_empty(), "{late}");
+    let sink = finish(sink, "tasksink");
+    assert_eq!(lines(&sink, "worker stopped: "), ["1", "2"], "{sink}");
 }
 
 /// mtserver with two REQ clients: `hello_client`, or its pyzmq version.
@@ -241,6 +288,10 @@ const EXAMPLES: &[&str] = &[
     "mtserver",
     "rrbroker",
     "lbbroker",
+    "either_side_binds",
+    "curve_reqrep",
+    #[cfg(all(feature = "tokio", unix))]
+    "async_inproc",
 ];
 
 #[test]

@@ -1,6 +1,9 @@
 //! Message: constructors, zero-copy adoption of owned buffers (and their
 //! release, exactly once), sharing, copy-on-write, metadata properties.
 
+#[cfg(feature = "bytes")]
+#[path = "message/bytes.rs"]
+mod bytes;
 mod common;
 #[path = "message/net.rs"]
 mod net;

@@ -40,6 +40,19 @@ fn free_tcp_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
+/// Whether a socket handle from an event is one: not negative on Unix.
+#[cfg(unix)]
+fn valid_fd(fd: ffi::zmq_fd_t) -> bool {
+    fd >= 0
+}
+
+/// Whether a socket handle from an event is one: not `INVALID_SOCKET` (all
+/// bits set) on Windows, where it is unsigned.
+#[cfg(windows)]
+fn valid_fd(fd: ffi::zmq_fd_t) -> bool {
+    fd != ffi::zmq_fd_t::MAX
+}
+
 #[test]
 fn listening_accepted_connected_handshake_disconnected_closed() {
     let ctx = Context::new().unwrap();
@@ -56,7 +69,7 @@ fn listening_accepted_connected_handshake_disconnected_closed() {
     let EventKind::Listening { fd } = ev.kind() else {
         unreachable!()
     };
-    assert!(fd >= 0, "a listening fd: {fd}");
+    assert!(valid_fd(fd), "a listening fd: {fd}");
 
     {
         let client = socket(&ctx, SocketType::Req);
@@ -77,7 +90,7 @@ fn listening_accepted_connected_handshake_disconnected_closed() {
         let (ev, _) = wait_for(&mut smon, "accepted", |k| {
             matches!(k, EventKind::Accepted { .. })
         });
-        assert!(matches!(ev.kind(), EventKind::Accepted { fd } if fd >= 0));
+        assert!(matches!(ev.kind(), EventKind::Accepted { fd } if valid_fd(fd)));
         assert_eq!(ev.value(), ev.values()[0]);
         wait_for(&mut smon, "server handshake succeeded", |k| {
             *k == EventKind::HandshakeSucceeded
@@ -178,8 +191,8 @@ fn stop_reports_monitor_stopped_then_nothing() {
     let mut mon = server.monitor(MonitorEvents::all()).unwrap();
     server.bind(&inproc("monitor-stop")).unwrap();
     server.bind("tcp://127.0.0.1:*").unwrap();
-    mon.stop().unwrap();
-    mon.stop().unwrap(); // again: nothing to do
+    server.stop_monitor().unwrap();
+    server.stop_monitor().unwrap(); // again: nothing to do
 
     let events: Vec<MonitorEvent> = mon.by_ref().map(|e| e.unwrap()).collect();
     let kinds: Vec<EventKind> = events.iter().map(|e| e.kind()).collect();
@@ -464,4 +477,179 @@ fn unread_events_never_block_the_monitored_socket() {
         }
     }
     assert_eq!(listening, rounds);
+}
+
+/// The next event's kind, failing after `TIMEOUT`.
+fn next_kind(mon: &mut Monitor<'_>) -> EventKind {
+    mon.next_event(Some(TIMEOUT))
+        .expect("read an event")
+        .unwrap_or_else(|| panic!("no event within {TIMEOUT:?}"))
+        .kind()
+}
+
+/// Sends a two-part message one way and back.
+fn bounce(client: &Socket<'_>, server: &Socket<'_>) {
+    let data = b"12345678ABCDEFGH12345678abcdefgh";
+    client
+        .send_multipart([&data[..], &data[..]], SendFlags::empty())
+        .unwrap();
+    let got = server.recv_multipart(RecvFlags::empty()).unwrap();
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|part| &part[..] == data));
+    server.send_multipart(got, SendFlags::empty()).unwrap();
+    let back = client.recv_multipart(RecvFlags::empty()).unwrap();
+    assert!(back.len() == 2 && back.iter().all(|part| &part[..] == data));
+}
+
+/// rust-zmq's `test_monitor_events`, through the safe API: both sockets
+/// are closed while their monitors live, and the monitors read the events
+/// of the close, up to MONITOR_STOPPED.
+#[test]
+fn the_events_of_a_close_reach_the_monitor() {
+    let ctx = Context::new().unwrap();
+    let client = ctx.socket(SocketType::Dealer).unwrap();
+    let server = ctx.socket(SocketType::Dealer).unwrap();
+    let err = client
+        .monitor_on("tcp://127.0.0.1:9999", MonitorEvents::all())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ProtocolNotSupported);
+    let mut client_mon = client.monitor(MonitorEvents::all()).unwrap();
+    let mut server_mon = server.monitor(MonitorEvents::all()).unwrap();
+
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    bounce(&client, &server);
+
+    client.set_linger(Some(Duration::ZERO)).unwrap();
+    drop(client);
+    let mut event = next_kind(&mut client_mon);
+    if matches!(event, EventKind::ConnectDelayed { .. }) {
+        event = next_kind(&mut client_mon);
+    }
+    assert!(matches!(event, EventKind::Connected { .. }), "{event:?}");
+    assert_eq!(next_kind(&mut client_mon), EventKind::HandshakeSucceeded);
+    assert_eq!(next_kind(&mut client_mon), EventKind::MonitorStopped);
+    assert!(client_mon.is_finished());
+    assert!(client_mon.next_event(Some(TIMEOUT)).unwrap().is_none());
+
+    assert!(matches!(
+        next_kind(&mut server_mon),
+        EventKind::Listening { .. }
+    ));
+    assert!(matches!(
+        next_kind(&mut server_mon),
+        EventKind::Accepted { .. }
+    ));
+    assert_eq!(next_kind(&mut server_mon), EventKind::HandshakeSucceeded);
+    assert!(matches!(
+        next_kind(&mut server_mon),
+        EventKind::Disconnected { .. }
+    ));
+    server.set_linger(Some(Duration::ZERO)).unwrap();
+    drop(server);
+    assert!(matches!(
+        next_kind(&mut server_mon),
+        EventKind::Closed { .. }
+    ));
+    assert_eq!(next_kind(&mut server_mon), EventKind::MonitorStopped);
+    // The context terminates: nothing of the monitors is left behind.
+    drop((client_mon, server_mon));
+    ctx.term().map_err(|(_, e)| e).unwrap();
+}
+
+/// MONITOR_STOPPED ends the monitor whether it was asked for or not; it is
+/// reported only when it was.
+#[test]
+fn monitoring_ends_at_the_close_even_without_asking_for_monitor_stopped() {
+    let ctx = Context::new().unwrap();
+    let server = socket(&ctx, SocketType::Pull);
+    let mut mon = server
+        .monitor(MonitorEvents::LISTENING | MonitorEvents::CLOSED)
+        .unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    drop(server);
+    let (_, before) = wait_for(&mut mon, "closed", |k| {
+        matches!(k, EventKind::Closed { .. })
+    });
+    assert!(
+        before
+            .iter()
+            .all(|e| matches!(e.kind(), EventKind::Listening { .. })),
+        "{before:?}"
+    );
+    let start = Instant::now();
+    assert!(
+        mon.next_event(None).unwrap().is_none(),
+        "ended, not blocked"
+    );
+    assert!(mon.is_finished());
+    assert!(start.elapsed() < TIMEOUT);
+}
+
+/// A monitor of an owned socket is `'static`: it reads on a thread of its
+/// own while the socket works on this one.
+#[test]
+fn a_monitor_moves_to_a_thread_of_its_own() {
+    let ctx = Context::new().unwrap();
+    let server = ctx.owned_socket(SocketType::Rep).unwrap();
+    server.set_linger(Some(Duration::ZERO)).unwrap();
+    let mut mon: Monitor<'static> = server
+        .monitor(MonitorEvents::ACCEPTED | MonitorEvents::HANDSHAKE_SUCCEEDED)
+        .unwrap();
+    let watcher = std::thread::spawn(move || {
+        let (event, _) = wait_for(&mut mon, "handshake", |k| {
+            *k == EventKind::HandshakeSucceeded
+        });
+        event.kind()
+    });
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let client = socket(&ctx, SocketType::Req);
+    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    client.send("hi", SendFlags::empty()).unwrap();
+    assert_eq!(server.recv_bytes(RecvFlags::empty()).unwrap(), b"hi");
+    assert_eq!(watcher.join().unwrap(), EventKind::HandshakeSucceeded);
+}
+
+/// Dropping a monitor whose socket goes on never blocks libzmq (whose
+/// sends to a monitor whose receiving end is gone would block for ever),
+/// in any order, and the context still terminates.
+#[test]
+fn a_dropped_monitor_blocks_nothing_in_any_order() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let ctx = Context::new().unwrap();
+        // The monitor goes first; the socket keeps making events.
+        let server = socket(&ctx, SocketType::Pull);
+        let mon = server.monitor(MonitorEvents::all()).unwrap();
+        server.bind("tcp://127.0.0.1:*").unwrap();
+        let endpoint = server.last_endpoint().unwrap();
+        drop(mon);
+        for _ in 0..20 {
+            let client = socket(&ctx, SocketType::Push);
+            client.connect(&endpoint).unwrap();
+            client.send("x", SendFlags::empty()).unwrap();
+            assert_eq!(server.recv_bytes(RecvFlags::empty()).unwrap(), b"x");
+        }
+        // Its next change of connections stops the monitoring.
+        server.bind("tcp://127.0.0.1:*").unwrap();
+        // A new monitor works at once.
+        let mut again = server.monitor(MonitorEvents::LISTENING).unwrap();
+        server.bind("tcp://127.0.0.1:*").unwrap();
+        wait_for(&mut again, "listening", |k| {
+            matches!(k, EventKind::Listening { .. })
+        });
+        drop(again);
+        drop(server);
+        // The socket goes first, and its monitor only later, unread.
+        let other = socket(&ctx, SocketType::Pull);
+        let mon = other.monitor(MonitorEvents::all()).unwrap();
+        other.bind("tcp://127.0.0.1:*").unwrap();
+        drop(other);
+        drop(mon);
+        ctx.term().map_err(|(_, e)| e).unwrap();
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a dropped monitor blocked libzmq or the context's termination");
 }

@@ -102,7 +102,12 @@ fn roundtrip_optional_integers() {
         None
     );
     roundtrip!(s, set_tcp_keepalive_cnt, tcp_keepalive_cnt, Some(5), None);
-    roundtrip!(s, set_use_fd, use_fd, Some(100), None);
+    // SAFETY: the socket never binds, so libzmq never uses the number.
+    unsafe { s.set_use_fd(Some(100)) }.unwrap();
+    assert_eq!(s.use_fd().unwrap(), Some(100));
+    // SAFETY: None turns the option off.
+    unsafe { s.set_use_fd(None) }.unwrap();
+    assert_eq!(s.use_fd().unwrap(), None);
 }
 
 #[test]
@@ -457,7 +462,8 @@ fn out_of_range_values_are_errors() {
     assert_invalid(s.set_rcvbuf(Some(-2)), "ZMQ_RCVBUF");
     assert_invalid(s.set_maxmsgsize(Some(-5)), "ZMQ_MAXMSGSIZE");
     assert_invalid(s.set_tcp_keepalive_cnt(Some(-1)), "ZMQ_TCP_KEEPALIVE_CNT");
-    assert_invalid(s.set_use_fd(Some(-3)), "ZMQ_USE_FD");
+    // SAFETY: refused before libzmq sees it.
+    assert_invalid(unsafe { s.set_use_fd(Some(-3)) }, "ZMQ_USE_FD");
 
     // Durations that do not fit in a C int.
     let too_long_ms = ms(i32::MAX as u64 + 1);
@@ -531,8 +537,42 @@ mod draft;
 #[path = "socket_options/completeness.rs"]
 mod completeness;
 
+#[path = "socket_options/hwm.rs"]
+mod hwm;
+
 #[path = "socket_options/keys.rs"]
 mod keys;
 
 #[path = "socket_options/state.rs"]
 mod state;
+
+#[cfg(unix)]
+#[test]
+fn use_fd_listens_on_a_listener_handed_over() {
+    use std::os::fd::IntoRawFd;
+    // What a service manager does: the listening socket exists before the
+    // program, which hands it to libzmq.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let ctx = Context::new().unwrap();
+    let pull = ctx.socket(SocketType::Pull).unwrap();
+    pull.set_linger(Some(Duration::ZERO)).unwrap();
+    pull.set_rcvtimeo(Some(Duration::from_secs(10))).unwrap();
+    // SAFETY: a bound, listening TCP socket, given up by its owner
+    // (into_raw_fd) and bound exactly once below, after which the option is
+    // turned off again.
+    unsafe { pull.set_use_fd(Some(listener.into_raw_fd())) }.unwrap();
+    pull.bind(&format!("tcp://127.0.0.1:{port}")).unwrap();
+    // SAFETY: None turns the option off.
+    unsafe { pull.set_use_fd(None) }.unwrap();
+
+    let push = ctx.socket(SocketType::Push).unwrap();
+    push.set_linger(Some(Duration::ZERO)).unwrap();
+    push.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
+    push.send("through the inherited listener", SendFlags::empty())
+        .unwrap();
+    assert_eq!(
+        pull.recv_bytes(RecvFlags::empty()).unwrap(),
+        b"through the inherited listener"
+    );
+}

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod peers;
+pub mod zmtp;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

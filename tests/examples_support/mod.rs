@@ -80,6 +80,8 @@ fn ensure_built(name: &str) {
             (cfg!(feature = "draft"), "draft"),
             (cfg!(feature = "bindgen"), "bindgen"),
             (cfg!(feature = "tokio"), "tokio"),
+            (cfg!(feature = "channeler"), "channeler"),
+            (cfg!(feature = "signal"), "signal"),
         ] {
             if on {
                 features.push(feature);

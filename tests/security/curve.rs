@@ -169,59 +169,122 @@ fn an_unguarded_curve_server_must_be_chosen_explicitly() {
     assert_eq!(msg.user_id(), None);
 }
 
-/// Whether libzmq took `ZMQ_ZAP_ENFORCE_DOMAIN` (a DRAFT option) on `s`.
-fn enforces_zap(s: &zmq4::Socket<'_>) -> bool {
-    const ZMQ_ZAP_ENFORCE_DOMAIN: i32 = 93;
-    let mut value: i32 = 0;
-    let mut len = std::mem::size_of::<i32>();
-    // SAFETY: the socket is open, and `value`/`len` describe a writable
-    // int, as zmq_getsockopt asks for an int option.
-    let rc = unsafe {
-        zmq4::sys::ffi::zmq_getsockopt(
-            s.as_raw(),
-            ZMQ_ZAP_ENFORCE_DOMAIN,
-            (&mut value as *mut i32).cast(),
-            &mut len,
-        )
+/// A client whose key the policy does not list tries to connect: the
+/// handshake's outcome, as the server's monitor reports it.
+fn stranger_outcome(server: &zmq4::Socket<'_>, server_keys: &CurveKeyPair) -> EventKind {
+    let mut mon = server.monitor(handshake_events()).unwrap();
+    let endpoint = match server.last_endpoint().unwrap() {
+        e if e.is_empty() => {
+            server.bind("tcp://127.0.0.1:*").unwrap();
+            server.last_endpoint().unwrap()
+        }
+        e => e,
     };
-    rc == 0 && value == 1
+    let ctx = server.context();
+    let client = socket(ctx, SocketType::Push);
+    client
+        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
+        .unwrap();
+    client.connect(&endpoint).unwrap();
+    client.send("let me in", SendFlags::DONTWAIT).ok();
+    let outcome = handshake_outcome(&mut mon);
+    if outcome != EventKind::HandshakeSucceeded {
+        assert!(server.recv_msg(RecvFlags::DONTWAIT).is_err());
+    }
+    outcome
 }
 
-/// What happens when the authenticator stops before the server it guards,
-/// exactly as the docs say: where libzmq has `ZMQ_ZAP_ENFORCE_DOMAIN`
-/// (DRAFT builds) the helper set it for the non-empty domain and clients
-/// are refused; elsewhere libzmq lets any client key in.
+fn refused(outcome: EventKind) -> bool {
+    matches!(outcome, EventKind::HandshakeFailedAuth { status_code: 400 })
+}
+
+/// The authenticator goes before the server it guards, in every way it
+/// can go: the server stays closed to keys its policy does not list
+/// (libzmq would let every key in once no ZAP handler is bound).
 #[test]
-fn a_server_that_outlives_its_authenticator() {
+fn a_server_that_outlives_its_authenticator_stays_closed() {
+    if !curve() {
+        return;
+    }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+
+    // Dropped.
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("", Policy::new());
+    let server = socket(&ctx, SocketType::Pull);
+    server.make_curve_server("", &server_keys).unwrap();
+    assert_eq!(auth.relying_sockets(), 1);
+    drop(auth);
+    let outcome = stranger_outcome(&server, &server_keys);
+    assert!(refused(outcome), "after a drop: {outcome:?}");
+
+    // Stopped: the stop says why the handler goes on.
+    let auth = Authenticator::new(&ctx).unwrap(); // takes the handler over
+    let err = auth.stop().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidState);
+    assert!(err.to_string().contains("1 socket"), "{err}");
+    let outcome = stranger_outcome(&server, &server_keys);
+    assert!(refused(outcome), "after a stop: {outcome:?}");
+
+    // A new authenticator takes over, with the policies it finds, and
+    // its changes apply.
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.set_policy("", Policy::new().curve_allow_any());
+    assert_eq!(
+        stranger_outcome(&server, &server_keys),
+        EventKind::HandshakeSucceeded
+    );
+    auth.set_policy("", Policy::new());
+    drop(auth);
+
+    // Closed the other way round: nothing relies on the handler any more,
+    // it stops, and a new authenticator starts from no policy.
+    drop(server);
+    let auth = Authenticator::new(&ctx).unwrap();
+    assert_eq!(auth.relying_sockets(), 0);
+    auth.stop().unwrap();
+}
+
+/// A server set up with the raw options rather than the helper relies on
+/// the authenticator that runs when it is set up, all the same.
+#[test]
+fn a_server_set_up_by_options_relies_on_the_authenticator_too() {
     if !curve() {
         return;
     }
     let ctx = Context::new().unwrap();
     let server_keys = CurveKeyPair::generate().unwrap();
     let auth = Authenticator::new(&ctx).unwrap();
-    auth.set_policy("guarded", Policy::new());
+    auth.set_policy("", Policy::new());
     let server = socket(&ctx, SocketType::Pull);
-    server.make_curve_server("guarded", &server_keys).unwrap();
-    let enforced = enforces_zap(&server);
-    auth.stop().unwrap();
+    server.set_curve_server(true).unwrap();
+    server.set_curve_secretkey(server_keys.secret()).unwrap();
+    drop(auth);
+    let outcome = stranger_outcome(&server, &server_keys);
+    assert!(refused(outcome), "{outcome:?}");
+}
 
-    let mut mon = server.monitor(handshake_events()).unwrap();
-    server.bind("tcp://127.0.0.1:*").unwrap();
-    let client = socket(&ctx, SocketType::Push);
-    client
-        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
-        .unwrap();
-    client.connect(&server.last_endpoint().unwrap()).unwrap();
-    client.send("after", SendFlags::DONTWAIT).ok();
-    let outcome = handshake_outcome(&mut mon);
-    if enforced {
-        assert!(
-            matches!(outcome, EventKind::HandshakeFailedNoDetail { .. }),
-            "{outcome:?}"
-        );
-        assert!(server.recv_msg(RecvFlags::DONTWAIT).is_err());
-    } else {
-        eprintln!("libzmq without ZMQ_ZAP_ENFORCE_DOMAIN: the server is open again");
-        assert_eq!(outcome, EventKind::HandshakeSucceeded);
+/// An owned server socket on another thread outlives the authenticator
+/// dropped on the main thread: still closed.
+#[test]
+fn an_owned_server_on_another_thread_stays_closed() {
+    if !curve() {
+        return;
     }
+    let ctx = Context::new().unwrap();
+    let server_keys = CurveKeyPair::generate().unwrap();
+    let auth = Authenticator::owned(&ctx).unwrap();
+    auth.set_policy("", Policy::new());
+    let server = ctx.owned_socket(SocketType::Pull).unwrap();
+    server.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+    server.make_curve_server("", &server_keys).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    drop(auth);
+    drop(ctx);
+    let keys = server_keys.clone();
+    let outcome = std::thread::spawn(move || stranger_outcome(&server, &keys))
+        .join()
+        .unwrap();
+    assert!(refused(outcome), "{outcome:?}");
 }

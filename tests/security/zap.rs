@@ -60,20 +60,29 @@ fn peer_addresses_as_libzmq_reports_them() {
         null_exchange(&ctx, "d", false, "tcp://127.0.0.1:*", None),
         Some(true)
     );
+    // ipc where this libzmq has it (not a MinGW build on Windows).
+    let ipc = zmq4::has("ipc");
     let dir = TempDir::new("zmq4-zap-addr");
-    assert_eq!(
-        null_exchange(&ctx, "d", false, &dir.ipc("a"), None),
-        Some(true)
-    );
+    if ipc {
+        assert_eq!(
+            null_exchange(&ctx, "d", false, &dir.ipc("a"), None),
+            Some(true)
+        );
+    }
     let mapped = null_exchange(&ctx, "d", true, "tcp://*:*", Some("127.0.0.1"));
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen[0], "127.0.0.1");
-    // ipc: no IP address (on Linux "localhost:uid:gid:pid").
-    assert!(seen[1].parse::<std::net::IpAddr>().is_err(), "{seen:?}");
+    let mut next = 1;
+    if ipc {
+        // ipc: no IP address (on Linux "localhost:uid:gid:pid").
+        assert!(seen[1].parse::<std::net::IpAddr>().is_err(), "{seen:?}");
+        next = 2;
+    }
     if mapped.is_some() {
         // An IPv4 client of an IPv6 socket: an IPv4-mapped IPv6 address.
-        assert_eq!(seen[2], "::ffff:127.0.0.1");
+        assert_eq!(seen[next], "::ffff:127.0.0.1");
     }
+    assert_eq!(seen.len(), next + usize::from(mapped.is_some()), "{seen:?}");
 }
 
 #[test]

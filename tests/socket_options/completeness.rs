@@ -82,6 +82,10 @@ fn the_table_covers_every_socket_option_of_zmq_h() {
             "ZMQ_IPV4ONLY",
             "deprecated inverse of ZMQ_IPV6, an alias of set_ipv6",
         ),
+        (
+            "ZMQ_CONNECT_ROUTING_ID",
+            "set_connect_routing_id is written by hand (socket/guard.rs): it records the id",
+        ),
     ];
 
     let rows = table_rows();

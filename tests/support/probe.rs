@@ -1,19 +1,17 @@
-//! Probes what the linked libzmq can do: its version and capabilities
-//! (through the safe API) and, through the raw layer (`zmq4::sys`), on
-//! Linux, how it treats the OS resources it creates: TCP keepalive on a
-//! connection, close-on-exec, eventfd signalers and the epoll poller.
+//! Probes what the linked libzmq can do: its version and capabilities,
+//! and, on Linux, how it treats the OS resources it creates: TCP keepalive
+//! on a connection, close-on-exec, eventfd signalers and the epoll poller.
 //!
 //! Shared by `examples/build_info.rs` (which prints the results) and
 //! `tests/build_parity.rs` (which asserts them).
 // Off Linux the fd probes are skipped, which leaves their helpers unused.
 #![cfg_attr(not(target_os = "linux"), allow(dead_code, unused_imports))]
 
-use std::ffi::{CStr, CString};
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
-use zmq4::sys::{self, ffi, RawContext, RawSocket};
+use zmq4::{Context, EventKind, MonitorEvents, Socket, SocketType};
 
 /// The keepalive settings put on the probing connection. They differ from
 /// every OS default (Linux: 7200 s idle, 75 s interval, 9 probes), so
@@ -25,7 +23,7 @@ pub const KEEPALIVE_INTVL: c_int = 43;
 pub const KEEPALIVE_CNT: c_int = 7;
 
 /// How long a probe waits for libzmq before it reports a failure.
-const TIMEOUT_MS: c_int = 5000;
+const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The result of a probe that only some platforms can run.
 #[derive(Debug)]
@@ -96,96 +94,26 @@ pub fn capabilities() -> Vec<(String, bool)> {
         .collect()
 }
 
-/// An inproc endpoint no other probe in this process uses.
-fn unique_inproc(what: &str) -> CString {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    CString::new(format!(
-        "inproc://zmq4-probe-{what}-{}-{n}",
-        std::process::id()
-    ))
-    .expect("no NUL in a formatted endpoint")
-}
-
 /// Describes a failed step with libzmq's errno and text.
 fn failed(step: &str, err: zmq4::Error) -> String {
-    format!(
-        "{step}: {} (errno {})",
-        sys::strerror(err.errno()),
-        err.errno()
-    )
+    format!("{step}: {} (errno {})", err.message(), err.errno())
 }
 
-/// A PAIR socket that never lingers and never blocks past [`TIMEOUT_MS`].
-fn pair(ctx: &RawContext) -> Result<RawSocket, String> {
-    let socket = RawSocket::new(ctx, ffi::ZMQ_PAIR).map_err(|e| failed("zmq_socket", e))?;
+/// A PAIR socket that never lingers and never blocks past [`TIMEOUT`].
+fn pair(ctx: &Context) -> Result<Socket<'_>, String> {
+    let socket = ctx
+        .socket(SocketType::Pair)
+        .map_err(|e| failed("zmq_socket", e))?;
     socket
-        .set_int(ffi::ZMQ_LINGER, 0)
+        .set_linger(Some(Duration::ZERO))
         .map_err(|e| failed("ZMQ_LINGER", e))?;
     socket
-        .set_int(ffi::ZMQ_RCVTIMEO, TIMEOUT_MS)
+        .set_rcvtimeo(Some(TIMEOUT))
         .map_err(|e| failed("ZMQ_RCVTIMEO", e))?;
     socket
-        .set_int(ffi::ZMQ_SNDTIMEO, TIMEOUT_MS)
+        .set_sndtimeo(Some(TIMEOUT))
         .map_err(|e| failed("ZMQ_SNDTIMEO", e))?;
     Ok(socket)
-}
-
-fn bind(socket: &RawSocket, endpoint: &CStr) -> Result<(), String> {
-    // SAFETY: live socket, NUL-terminated endpoint.
-    sys::cvt(unsafe { ffi::zmq_bind(socket.as_ptr(), endpoint.as_ptr()) })
-        .map(drop)
-        .map_err(|e| failed(&format!("zmq_bind {endpoint:?}"), e))
-}
-
-fn connect(socket: &RawSocket, endpoint: &CStr) -> Result<(), String> {
-    // SAFETY: live socket, NUL-terminated endpoint.
-    sys::cvt(unsafe { ffi::zmq_connect(socket.as_ptr(), endpoint.as_ptr()) })
-        .map(drop)
-        .map_err(|e| failed(&format!("zmq_connect {endpoint:?}"), e))
-}
-
-/// `ZMQ_LAST_ENDPOINT` as a C string.
-fn last_endpoint(socket: &RawSocket) -> Result<CString, String> {
-    let mut buf = [0u8; 256];
-    let len = socket
-        .getsockopt(ffi::ZMQ_LAST_ENDPOINT, &mut buf)
-        .map_err(|e| failed("ZMQ_LAST_ENDPOINT", e))?;
-    // libzmq counts the terminating NUL in the length.
-    CStr::from_bytes_until_nul(&buf[..len])
-        .map(CStr::to_owned)
-        .map_err(|_| "ZMQ_LAST_ENDPOINT is not NUL-terminated".to_string())
-}
-
-/// Parses the first frame of a socket monitor event: a native-endian u16
-/// event id and u32 value, packed (the frame has no alignment).
-pub fn parse_event(frame: &[u8]) -> Option<(u16, u32)> {
-    let id: [u8; 2] = frame.get(0..2)?.try_into().ok()?;
-    let value: [u8; 4] = frame.get(2..6)?.try_into().ok()?;
-    (frame.len() == 6).then(|| (u16::from_ne_bytes(id), u32::from_ne_bytes(value)))
-}
-
-/// Receives one monitor event (both frames) and returns its id and value.
-fn recv_event(monitor: &RawSocket) -> Result<(u16, u32), String> {
-    let mut first = sys::RawMessage::new();
-    // SAFETY: live socket and an initialised message owned by this frame.
-    sys::cvt(unsafe { ffi::zmq_msg_recv(first.as_mut_ptr(), monitor.as_ptr(), 0) })
-        .map_err(|e| failed("receiving a monitor event", e))?;
-    let event = parse_event(first.as_bytes()).ok_or_else(|| {
-        format!(
-            "a monitor event frame of {} bytes, expected 6",
-            first.as_bytes().len()
-        )
-    })?;
-    let mut more = first.more();
-    while more {
-        let mut next = sys::RawMessage::new();
-        // SAFETY: as above.
-        sys::cvt(unsafe { ffi::zmq_msg_recv(next.as_mut_ptr(), monitor.as_ptr(), 0) })
-            .map_err(|e| failed("receiving a monitor event's endpoint", e))?;
-        more = next.more();
-    }
-    Ok(event)
 }
 
 /// Connects two sockets over TCP, the connecting one with TCP keepalive
@@ -208,71 +136,50 @@ pub fn connection() -> Probe<Connection> {
 #[cfg(target_os = "linux")]
 fn connection_linux() -> Result<Connection, String> {
     let _guard = FD_PROBES.lock().unwrap_or_else(|e| e.into_inner());
-    // Declared first, so dropped (terminated) after every socket is closed.
-    let ctx = RawContext::new().map_err(|e| failed("zmq_ctx_new", e))?;
+    let ctx = Context::new().map_err(|e| failed("zmq_ctx_new", e))?;
     let server = pair(&ctx)?;
-    bind(&server, c"tcp://127.0.0.1:*")?;
-    let endpoint = last_endpoint(&server)?;
+    server
+        .bind("tcp://127.0.0.1:*")
+        .map_err(|e| failed("zmq_bind", e))?;
+    let endpoint = server
+        .last_endpoint()
+        .map_err(|e| failed("ZMQ_LAST_ENDPOINT", e))?;
     let port = endpoint
-        .to_str()
-        .ok()
-        .and_then(|e| e.rsplit(':').next())
+        .rsplit(':')
+        .next()
         .and_then(|p| p.parse::<u16>().ok())
         .ok_or_else(|| format!("no port in the bound endpoint {endpoint:?}"))?;
 
     let client = pair(&ctx)?;
-    for (option, value, name) in [
-        (ffi::ZMQ_TCP_KEEPALIVE, 1, "ZMQ_TCP_KEEPALIVE"),
-        (
-            ffi::ZMQ_TCP_KEEPALIVE_IDLE,
-            KEEPALIVE_IDLE,
-            "ZMQ_TCP_KEEPALIVE_IDLE",
-        ),
-        (
-            ffi::ZMQ_TCP_KEEPALIVE_INTVL,
-            KEEPALIVE_INTVL,
-            "ZMQ_TCP_KEEPALIVE_INTVL",
-        ),
-        (
-            ffi::ZMQ_TCP_KEEPALIVE_CNT,
-            KEEPALIVE_CNT,
-            "ZMQ_TCP_KEEPALIVE_CNT",
-        ),
-    ] {
-        client.set_int(option, value).map_err(|e| failed(name, e))?;
-    }
+    client
+        .set_tcp_keepalive(Some(true))
+        .map_err(|e| failed("ZMQ_TCP_KEEPALIVE", e))?;
+    client
+        .set_tcp_keepalive_idle(Some(Duration::from_secs(KEEPALIVE_IDLE as u64)))
+        .map_err(|e| failed("ZMQ_TCP_KEEPALIVE_IDLE", e))?;
+    client
+        .set_tcp_keepalive_intvl(Some(Duration::from_secs(KEEPALIVE_INTVL as u64)))
+        .map_err(|e| failed("ZMQ_TCP_KEEPALIVE_INTVL", e))?;
+    client
+        .set_tcp_keepalive_cnt(Some(KEEPALIVE_CNT))
+        .map_err(|e| failed("ZMQ_TCP_KEEPALIVE_CNT", e))?;
 
-    // The monitor's reader must be connected before the event happens:
-    // libzmq drops events that nobody is there to take.
-    let monitor_endpoint = unique_inproc("monitor");
-    // SAFETY: live socket, NUL-terminated endpoint.
-    sys::cvt(unsafe {
-        ffi::zmq_socket_monitor(
-            client.as_ptr(),
-            monitor_endpoint.as_ptr(),
-            ffi::ZMQ_EVENT_CONNECTED,
-        )
-    })
-    .map_err(|e| failed("zmq_socket_monitor", e))?;
-    let monitor = pair(&ctx)?;
-    connect(&monitor, &monitor_endpoint)?;
-    connect(&client, &endpoint)?;
-
-    let (id, value) = recv_event(&monitor)?;
-    if c_int::from(id) != ffi::ZMQ_EVENT_CONNECTED {
-        return Err(format!(
-            "monitor event {id:#x}, expected ZMQ_EVENT_CONNECTED"
-        ));
-    }
-    let fd = c_int::try_from(value).map_err(|_| format!("fd {value} out of range"))?;
+    let mut monitor = client
+        .monitor(MonitorEvents::CONNECTED)
+        .map_err(|e| failed("zmq_socket_monitor", e))?;
+    client
+        .connect(&endpoint)
+        .map_err(|e| failed(&format!("zmq_connect {endpoint:?}"), e))?;
+    let event = monitor
+        .next_event(Some(TIMEOUT))
+        .map_err(|e| failed("receiving a monitor event", e))?
+        .ok_or_else(|| format!("no CONNECTED event within {TIMEOUT:?}"))?;
+    let EventKind::Connected { fd } = event.kind() else {
+        return Err(format!("monitor event {event:?}, expected CONNECTED"));
+    };
     // The sockets stay open until the end of this function, so libzmq
     // keeps the fd open while we read it.
-    let result = fd_facts(fd, port);
-
-    // SAFETY: live socket; a null endpoint stops the monitor.
-    unsafe { ffi::zmq_socket_monitor(client.as_ptr(), std::ptr::null(), 0) };
-    drop((monitor, client, server));
-    result
+    fd_facts(fd, port)
 }
 
 /// Reads an int socket option with `getsockopt`.
@@ -393,7 +300,7 @@ fn signalers_linux() -> Result<Signalers, String> {
     // from the parent process is not libzmq's doing.
     let eventfds_before = anon_inodes("eventfd")?;
     let epolls_before = anon_inodes("eventpoll")?;
-    let ctx = RawContext::new().map_err(|e| failed("zmq_ctx_new", e))?;
+    let ctx = Context::new().map_err(|e| failed("zmq_ctx_new", e))?;
     // The first socket starts the reaper and the I/O thread.
     let socket = pair(&ctx)?;
     let new = |kind: &str, before: &[c_int]| -> Result<Vec<c_int>, String> {

@@ -1,0 +1,44 @@
+//! Runs one test case in a child process (this test binary again, running
+//! only that case): for a case that must hang, or one that must not share
+//! its process with other tests.
+
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// Names the case a child process runs.
+const CASE: &str = "ZMQ4_PROMISES_CASE";
+
+/// Whether this process is the child that runs `case`.
+pub fn is_child(case: &str) -> bool {
+    std::env::var(CASE).as_deref() == Ok(case)
+}
+
+/// Runs `case` in a child process. `Err(status)` if it exited within
+/// `limit`; `Ok(())` if it was still running then (it is killed).
+pub fn still_running_after(case: &str, limit: Duration) -> Result<(), ExitStatus> {
+    let exe = std::env::current_exe().expect("the test binary");
+    let mut child = Command::new(exe)
+        .args([case, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CASE, case)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the child");
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            return Err(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill the child");
+    child.wait().expect("reap the child");
+    Ok(())
+}
+
+/// Runs `case` in a child process, which must succeed within `limit`.
+pub fn succeeds_within(case: &str, limit: Duration) {
+    let status = still_running_after(case, limit)
+        .expect_err(&format!("{case}: the child still ran after {limit:?}"));
+    assert!(status.success(), "{case}: the child failed: {status}");
+}
