@@ -1,8 +1,10 @@
 //! An async REQ/REP pair over `inproc://`, on tokio: the counterpart of
 //! pyzmq's `zmq.asyncio` example.
 //!
-//! - one context shared by both tasks ([`Context::global`], which lives for
-//!   `'static`, so sockets on it can move into `tokio::spawn`);
+//! - one context shared by both tasks: each task gets a handle to it
+//!   (`Context` is a cheap, cloneable handle) and makes its socket with
+//!   [`Context::owned_socket`], a `Socket<'static>` that keeps the context
+//!   alive itself, so it can move into `tokio::spawn`;
 //! - a REP worker task that binds, answers each request after a short
 //!   pause, and never returns on its own;
 //! - a REQ client task that connects, sends three requests and prints each
@@ -14,6 +16,8 @@
 //! ```text
 //! cargo run --features tokio --example async_inproc
 //! ```
+//!
+//! [`Context::owned_socket`]: zmq4::Context::owned_socket
 
 /// The two tasks and their sockets.
 #[cfg(unix)]
@@ -49,8 +53,8 @@ mod tasks {
         }
     }
 
-    pub async fn rep_worker(ctx: &'static Context) -> zmq4::Result<()> {
-        let socket = AsyncSocket::new(ctx.socket(SocketType::Rep)?)?;
+    pub async fn rep_worker(ctx: Context) -> zmq4::Result<()> {
+        let socket = AsyncSocket::new(ctx.owned_socket(SocketType::Rep)?)?;
         socket.get_ref().bind(ADDRESS)?;
         let mut rep = Closing {
             name: "REP worker",
@@ -67,8 +71,8 @@ mod tasks {
         }
     }
 
-    pub async fn req_client(ctx: &'static Context) -> zmq4::Result<()> {
-        let socket = AsyncSocket::new(ctx.socket(SocketType::Req)?)?;
+    pub async fn req_client(ctx: Context) -> zmq4::Result<()> {
+        let socket = AsyncSocket::new(ctx.owned_socket(SocketType::Req)?)?;
         socket.get_ref().connect(ADDRESS)?;
         let mut req = Closing {
             name: "REQ client",
@@ -90,11 +94,22 @@ mod tasks {
 #[cfg(unix)]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // No options: `--help` says so instead of running.
+    if let Some(arg) = std::env::args().nth(1) {
+        let usage = "usage: async_inproc [-h | --help]\n\n  runs a REQ client task and a REP worker task over inproc, then cancels the worker";
+        if arg == "-h" || arg == "--help" {
+            println!("{usage}");
+            return Ok(());
+        }
+        eprintln!("async_inproc: unknown argument {arg:?}\n{usage}");
+        std::process::exit(2);
+    }
     println!("--- async inproc REQ/REP example ---");
-    let ctx = zmq4::Context::global();
+    let ctx = zmq4::Context::new()?;
 
-    let worker = tokio::spawn(tasks::rep_worker(ctx));
-    let client = tokio::spawn(tasks::req_client(ctx));
+    // Each task owns a handle; inproc needs both sockets in one context.
+    let worker = tokio::spawn(tasks::rep_worker(ctx.clone()));
+    let client = tokio::spawn(tasks::req_client(ctx.clone()));
 
     client.await??;
     println!("main: client done");

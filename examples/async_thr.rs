@@ -6,11 +6,14 @@
 //!   (`tokio::spawn`) on two worker threads;
 //! - async, current-thread runtime: both tasks on one thread.
 //!
-//! Prints messages per second for each and the ratio to blocking. Build it
-//! in release mode for figures that mean something:
+//! The three are run in turn, `--runs` times (each round starting with the
+//! next mode, so that none always goes first), and the program prints, for
+//! each, the median messages per second, the spread of its runs ((max -
+//! min) / median) and the ratio of its median to blocking's. Build it in
+//! release mode for figures that mean something:
 //!
 //! ```text
-//! cargo run --release --features tokio --example async_thr -- [--count N] [--size BYTES]
+//! cargo run --release --features tokio --example async_thr -- [--count N] [--size BYTES] [--runs R]
 //! ```
 
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
@@ -23,14 +26,21 @@ use zmq4::tokio::AsyncSocket;
 use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
-usage: async_thr [--count N] [--size BYTES]
+usage: async_thr [--count N] [--size BYTES] [--runs R]
 
   --count N      messages per run (default 1000000)
   --size BYTES   bytes per message (default 64)
+  --runs R       runs of each mode, interleaved (default 5)
   -h, --help     this text";
 
-fn parse_args() -> Result<Option<(u64, usize)>, String> {
-    let (mut count, mut size) = (1_000_000u64, 64usize);
+struct Args {
+    count: u64,
+    size: usize,
+    runs: usize,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let (mut count, mut size, mut runs) = (1_000_000u64, 64usize, 5usize);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -45,25 +55,38 @@ fn parse_args() -> Result<Option<(u64, usize)>, String> {
                     .parse()
                     .map_err(|e| format!("--size: {e}"))?
             }
+            "--runs" => {
+                runs = value("--runs")?
+                    .parse()
+                    .map_err(|e| format!("--runs: {e}"))?
+            }
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if count == 0 {
-        return Err("--count must be at least 1".into());
+    if count == 0 || runs == 0 {
+        return Err("--count and --runs must be at least 1".into());
     }
-    Ok(Some((count, size)))
+    Ok(Some(Args { count, size, runs }))
 }
 
+/// A fresh endpoint for every run: a socket closed at the end of one run
+/// may still hold its name for a moment.
 fn endpoint(name: &str) -> String {
-    format!("inproc://async-thr-{name}")
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUN: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "inproc://async-thr-{name}-{}",
+        RUN.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn blocking(ctx: &Context, count: u64, size: usize) -> zmq4::Result<Duration> {
+    let ep = endpoint("blocking");
     let pull = ctx.socket(SocketType::Pull)?;
-    pull.bind(&endpoint("blocking"))?;
+    pull.bind(&ep)?;
     let push = ctx.socket(SocketType::Push)?;
-    push.connect(&endpoint("blocking"))?;
+    push.connect(&ep)?;
     let data = vec![0u8; size];
     std::thread::scope(|s| {
         let start = Instant::now();
@@ -92,11 +115,12 @@ fn asynchronous(
 ) -> zmq4::Result<Duration> {
     // Tasks need a context that lives for 'static.
     let ctx = Context::global();
+    let ep = endpoint(name);
     rt.block_on(async move {
         let pull = ctx.socket(SocketType::Pull)?;
-        pull.bind(&endpoint(name))?;
+        pull.bind(&ep)?;
         let push = ctx.socket(SocketType::Push)?;
-        push.connect(&endpoint(name))?;
+        push.connect(&ep)?;
         let mut pull = AsyncSocket::new(pull)?;
         let mut push = AsyncSocket::new(push)?;
         let data = vec![0u8; size];
@@ -128,9 +152,21 @@ fn main() -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Median, and (max - min) / median, of one mode's rates.
+fn summary(rates: &mut [f64]) -> (f64, f64) {
+    rates.sort_by(f64::total_cmp);
+    let n = rates.len();
+    let median = if n % 2 == 1 {
+        rates[n / 2]
+    } else {
+        (rates[n / 2 - 1] + rates[n / 2]) / 2.0
+    };
+    (median, (rates[n - 1] - rates[0]) / median)
+}
+
 #[cfg(unix)]
 fn main() -> ExitCode {
-    let (count, size) = match parse_args() {
+    let Args { count, size, runs } = match parse_args() {
         Ok(Some(args)) => args,
         Ok(None) => {
             println!("{USAGE}");
@@ -152,15 +188,40 @@ fn main() -> ExitCode {
             .enable_all()
             .build()
             .expect("current-thread runtime");
-        println!("{count} messages of {size} bytes over inproc, PUSH -> PULL");
-        let base = rate(count, blocking(&ctx, count, size)?);
-        println!("blocking, 2 threads:             {base:>12.0} msg/s");
-        for (label, name, rt) in [
-            ("async, multi-thread runtime:", "multi", &multi),
-            ("async, current-thread runtime:", "current", &current),
-        ] {
-            let r = rate(count, asynchronous(rt, name, count, size)?);
-            println!("{label:<32} {r:>12.0} msg/s  ({:.2} x blocking)", r / base);
+        let labels = [
+            "blocking, 2 threads:",
+            "async, multi-thread runtime:",
+            "async, current-thread runtime:",
+        ];
+        println!(
+            "{count} messages of {size} bytes over inproc, PUSH -> PULL, {runs} interleaved runs of each mode"
+        );
+        let mut rates: [Vec<f64>; 3] = Default::default();
+        for round in 0..runs {
+            for k in 0..3 {
+                let mode = (round + k) % 3;
+                let took = match mode {
+                    0 => blocking(&ctx, count, size)?,
+                    1 => asynchronous(&multi, "multi", count, size)?,
+                    _ => asynchronous(&current, "current", count, size)?,
+                };
+                rates[mode].push(rate(count, took));
+            }
+        }
+        let (base, _) = summary(&mut rates[0].clone());
+        println!(
+            "{:<32} {:>12} {:>8} {:>12} {:>12} {:>11}",
+            "mode", "median msg/s", "spread", "min", "max", "x blocking"
+        );
+        for (label, rates) in labels.iter().zip(rates.iter_mut()) {
+            let (median, spread) = summary(rates);
+            println!(
+                "{label:<32} {median:>12.0} {:>7.0}% {:>12.0} {:>12.0} {:>11.2}",
+                100.0 * spread,
+                rates[0],
+                rates[rates.len() - 1],
+                median / base
+            );
         }
         Ok(())
     };

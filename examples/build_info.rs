@@ -58,7 +58,7 @@ fn main() {
         probe::KEEPALIVE_CNT
     );
     let (major, minor, patch) = probe::version();
-    println!("source={}", zmq4::sys::LIBZMQ_SOURCE);
+    println!("source={}", zmq4::LIBZMQ_SOURCE);
     println!("version={major}.{minor}.{patch}");
     for (name, present) in probe::capabilities() {
         println!("has.{name}={present}");

@@ -16,10 +16,10 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+use zmq4::{RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
-usage: dealer_client [--connect ENDPOINT] [--count N] [--message TEXT] [--identity ID]
+usage: dealer_client [--connect ENDPOINT] [--count N] [--message TEXT] [--identity ID] [--timeout SECONDS]
 
   --connect ENDPOINT  the ROUTER (default tcp://127.0.0.1:5560)
   --count N           requests to send (default 10)
@@ -49,7 +49,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let message = args.string("--message", "request");
     let timeout: u64 = args.number("--timeout", 10);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let dealer = ctx.socket(SocketType::Dealer)?;
     if args.has("--identity") {
         // Before connect: the routing id is sent in the handshake.

@@ -18,7 +18,7 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+use zmq4::{RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: hello_client [--connect ENDPOINT] [--count N] [--message TEXT] [--timeout SECONDS]
@@ -44,7 +44,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let message = args.string("--message", "Hello");
     let timeout: u64 = args.number("--timeout", 10);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let requester = ctx.socket(SocketType::Req)?;
     if timeout > 0 {
         // Without a server a REQ waits for ever; a timeout turns that into

@@ -19,7 +19,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+use zmq4::{RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: hello_server [--bind ENDPOINT | --connect ENDPOINT] [--count N] [--echo]
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &common::Args, count: u64, echo: bool) -> zmq4::Result<()> {
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let responder = ctx.socket(SocketType::Rep)?;
     if args.has("--connect") {
         let endpoint = args.string("--connect", "");

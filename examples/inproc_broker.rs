@@ -33,7 +33,9 @@ usage: inproc_broker [--bind ENDPOINT] [--workers N] [--count N]
   --bind ENDPOINT  where the ROUTER frontend listens (default tcp://127.0.0.1:5555;
                    tcp://127.0.0.1:* picks a free port)
   --workers N      worker threads on the shared context (default 4)
-  --count N        requests the built-in client sends (default 10)
+  --count N        requests the built-in client sends (default 10); 0: no
+                   built-in client, serve clients from outside until
+                   interrupted (Ctrl-C, with the `signal` feature)
   -h, --help       this text";
 
 /// A REP worker: answers until the context is shut down.
@@ -49,6 +51,7 @@ fn worker(ctx: &Context, id: usize) -> zmq4::Result<()> {
             Err(e) => return Err(e),
         }
         let reply = format!("worker {id} got {:?}", String::from_utf8_lossy(&request));
+        // The reply is moved into libzmq, not copied.
         match rep.send(reply, SendFlags::empty()) {
             Ok(()) => {}
             Err(e) if e.is_terminated() => return Ok(()),
@@ -59,7 +62,7 @@ fn worker(ctx: &Context, id: usize) -> zmq4::Result<()> {
 
 /// The client: its own context, like a separate program.
 fn client(endpoint: &str, count: usize) -> zmq4::Result<()> {
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let req = ctx.socket(SocketType::Req)?;
     req.set_linger(Some(Duration::ZERO))?;
     req.set_rcvtimeo(Some(Duration::from_secs(5)))?;
@@ -79,7 +82,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     if workers == 0 {
         args.fail("--workers must be at least 1");
     }
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let frontend = ctx.socket(SocketType::Router)?;
     frontend.set_linger(Some(Duration::ZERO))?;
     frontend.bind(&args.string("--bind", "tcp://127.0.0.1:5555"))?;
@@ -98,11 +101,17 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
         // shut down, which it reports as a normal end.
         let broker = s.spawn(move || zmq4::proxy(&frontend, &backend, None));
 
-        let result = client(&endpoint, count);
-
-        // Every blocking call on the shared context's sockets now returns
-        // Terminated; the threads end and close their sockets.
-        let shutdown = ctx.shutdown();
+        let (result, shutdown) = if count == 0 {
+            // Other programs are the clients (hello_client, zmq4 req...);
+            // a shutdown by the signal handler ends the broker.
+            println!("broker: serving clients on {endpoint} until interrupted");
+            (Ok(()), Ok(()))
+        } else {
+            let result = client(&endpoint, count);
+            // Every blocking call on the shared context's sockets now
+            // returns Terminated; the threads end and close their sockets.
+            (result, ctx.shutdown())
+        };
         let finished = |r: zmq4::Result<()>| match r {
             Err(e) if e.kind() != ErrorKind::Terminated => Err(e),
             _ => Ok(()),

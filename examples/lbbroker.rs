@@ -59,7 +59,17 @@ fn client(ctx: &Context, endpoint: &str, id: usize) -> zmq4::Result<()> {
     Ok(())
 }
 
+/// A worker: its whole life ends normally when the context is shut down,
+/// at whatever step it is then (a worker thread may start only after every
+/// client was served and the broker shut the context down).
 fn worker(ctx: &Context, endpoint: &str, id: usize) -> zmq4::Result<()> {
+    match serve(ctx, endpoint, id) {
+        Err(e) if e.is_terminated() => Ok(()),
+        other => other,
+    }
+}
+
+fn serve(ctx: &Context, endpoint: &str, id: usize) -> zmq4::Result<()> {
     let req = ctx.socket(SocketType::Req)?;
     req.set_routing_id(format!("worker-{id}"))?;
     req.connect(endpoint)?;
@@ -67,11 +77,7 @@ fn worker(ctx: &Context, endpoint: &str, id: usize) -> zmq4::Result<()> {
     req.send("READY", SendFlags::empty())?;
     loop {
         // [client id, "", request]: REQ strips our own envelope.
-        let mut frames = match req.recv_multipart(RecvFlags::empty()) {
-            Ok(frames) => frames,
-            Err(e) if e.is_terminated() => return Ok(()),
-            Err(e) => return Err(e),
-        };
+        let mut frames = req.recv_multipart(RecvFlags::empty())?;
         let request = frames.pop().unwrap_or_default();
         println!(
             "worker-{id} received: {} from {}",
@@ -79,11 +85,7 @@ fn worker(ctx: &Context, endpoint: &str, id: usize) -> zmq4::Result<()> {
             String::from_utf8_lossy(frames.first().map_or(&[][..], |m| &m[..]))
         );
         frames.push("OK".into());
-        match req.send_multipart(frames, SendFlags::empty()) {
-            Ok(()) => {}
-            Err(e) if e.error().is_terminated() => return Ok(()),
-            Err(e) => return Err(e.into()),
-        }
+        req.send_multipart(frames, SendFlags::empty())?;
     }
 }
 
@@ -99,7 +101,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let clients: usize = args.number("--clients", 10);
     let workers: usize = args.number("--workers", 3).max(1);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let frontend = ctx.socket(SocketType::Router)?;
     frontend.bind(&frontend_ep)?;
     let backend = ctx.socket(SocketType::Router)?;

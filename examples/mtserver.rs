@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use zmq4::{Context, ErrorKind, RecvFlags, SendFlags, SocketType, ThreadedProxy};
+use zmq4::{Context, RecvFlags, SendFlags, SocketType, ThreadedProxy};
 
 const USAGE: &str = "\
 usage: mtserver [--bind ENDPOINT] [--workers N] [--count N]
@@ -61,7 +61,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let workers: usize = args.number("--workers", 5).max(1);
     let count: u64 = args.number("--count", 0);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let clients = ctx.socket(SocketType::Router)?;
     common::bind(&clients, &args.string("--bind", "tcp://127.0.0.1:5555"))?;
     let backend = ctx.socket(SocketType::Dealer)?;
@@ -82,7 +82,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
         let result = serve(&proxy, &served, count);
         // Stop the proxy (which closes the ROUTER, sending what is queued),
         // then end the workers: their blocking calls return Terminated.
-        let stopped = proxy.stop();
+        let stopped = proxy.stop().map(drop);
         ctx.shutdown()?;
         for w in pool {
             w.join().expect("worker thread panicked")?;
@@ -107,22 +107,10 @@ fn serve(proxy: &ThreadedProxy<'_>, served: &mpsc::Receiver<()>, count: u64) -> 
             return Ok(());
         }
     }
-    // A reply to a REQ client leaves the ROUTER as three frames (routing
-    // id, empty delimiter, body); libzmq before 4.3.5 counts it once.
-    let frames = if proxy.control().counts_frames() {
-        3
-    } else {
-        1
-    };
     loop {
         match proxy.statistics() {
-            Ok(stats) if stats.frontend.messages_sent >= count * frames => return Ok(()),
+            Ok(stats) if stats.frontend.messages_sent >= count => return Ok(()),
             Ok(_) => std::thread::sleep(Duration::from_millis(1)),
-            // No statistics in this libzmq: give the proxy a moment.
-            Err(e) if e.kind() == ErrorKind::NotSupported => {
-                std::thread::sleep(Duration::from_millis(100));
-                return Ok(());
-            }
             Err(e) => return Err(e),
         }
     }

@@ -25,7 +25,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, SendFlags, SocketType};
+use zmq4::{SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: publisher [--bind ENDPOINT] [--prefix P] [--count N] [--subscribers N]
@@ -51,7 +51,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 10);
     let subscribers: u64 = args.number("--subscribers", 1);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let publisher = ctx.socket(SocketType::XPub)?;
     // Pass on every subscription, even one another subscriber already made,
     // so that each subscriber is counted.

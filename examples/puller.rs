@@ -1,7 +1,7 @@
 //! PUSH/PULL, the receiving side: a PULL socket prints every task and
 //! stops at "END".
 //!
-//! Ports seed 004's `pull` (pebbe/zmq4) and seed 001's goczmq `NewPuller`.
+//! Ports seed 004's `pull` (pebbe/zmq4) and seed 001's goczmq `NewPull`.
 //! Several pullers connected to one pusher share its messages (each goes to
 //! one of them), which is how work is spread over workers.
 //!
@@ -14,7 +14,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, Message, RecvFlags, SocketType};
+use zmq4::{Message, RecvFlags, SocketType};
 
 const USAGE: &str = "\
 usage: puller [--connect ENDPOINT] [--count N]
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
 fn run(args: &common::Args) -> zmq4::Result<()> {
     let endpoint = args.string("--connect", "tcp://127.0.0.1:5557");
     let count: u64 = args.number("--count", 0);
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let puller = ctx.socket(SocketType::Pull)?;
     puller.connect(&endpoint)?;
     println!("connected: {endpoint}");

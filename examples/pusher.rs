@@ -2,7 +2,7 @@
 //! sends N tasks, then "END".
 //!
 //! Ports seed 004's `push` (pebbe/zmq4, `SetSndhwm(110)`) and seed 001's
-//! goczmq `NewPusher`. PUSH hands each message to one connected puller,
+//! goczmq `NewPush`. PUSH hands each message to one connected puller,
 //! round-robin; with no puller connected, `send` blocks (it never drops).
 //! The high-water mark bounds how many messages may wait in the queue of
 //! each puller; past it, `send` blocks until the puller catches up.
@@ -16,7 +16,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, SendFlags, SocketType};
+use zmq4::{SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: pusher [--bind ENDPOINT] [--count N] [--sndhwm N]
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
 
 fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 10);
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let pusher = ctx.socket(SocketType::Push)?;
     // Options that shape the queues are set before bind/connect.
     pusher.set_sndhwm(args.number("--sndhwm", 110))?;

@@ -16,7 +16,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, RecvFlags, SendFlags, SocketType};
+use zmq4::{RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: router_server [--bind ENDPOINT] [--count N]
@@ -41,7 +41,7 @@ fn show(id: &[u8]) -> String {
 
 fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 0);
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let router = ctx.socket(SocketType::Router)?;
     common::bind(&router, &args.string("--bind", "tcp://127.0.0.1:5560"))?;
 

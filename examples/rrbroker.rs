@@ -23,7 +23,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, Message, PollEvents, Poller, RecvFlags, SendFlags, Socket, SocketType};
+use zmq4::{Message, PollEvents, Poller, RecvFlags, SendFlags, Socket, SocketType};
 
 const USAGE: &str = "\
 usage: rrbroker [--frontend ENDPOINT] [--backend ENDPOINT] [--count N]
@@ -59,7 +59,7 @@ fn forward(from: &Socket<'_>, to: &Socket<'_>, parts: &mut Vec<Message>) -> zmq4
 
 fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 0);
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let frontend = ctx.socket(SocketType::Router)?;
     frontend.bind(&args.string("--frontend", "tcp://127.0.0.1:5559"))?;
     println!(

@@ -18,7 +18,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, RecvFlags, SocketType};
+use zmq4::{RecvFlags, SocketType};
 
 const USAGE: &str = "\
 usage: subscriber [--connect ENDPOINT] [--prefix P] [--count N]
@@ -38,7 +38,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let prefix = args.string("--prefix", "news ");
     let count: u64 = args.number("--count", 0);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let subscriber = ctx.socket(SocketType::Sub)?;
     subscriber.connect(&endpoint)?;
     subscriber.set_subscribe(&prefix)?;

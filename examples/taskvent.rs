@@ -23,7 +23,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, SendFlags, SocketType};
+use zmq4::{SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: taskvent [--bind ENDPOINT] [--sink ENDPOINT] [--count N] [--max-ms MS]
@@ -43,7 +43,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 100);
     let max_ms: u64 = args.number("--max-ms", 100).max(1);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let sender = ctx.socket(SocketType::Push)?;
     common::bind(&sender, &args.string("--bind", "tcp://127.0.0.1:5557"))?;
     let sink = ctx.socket(SocketType::Push)?;

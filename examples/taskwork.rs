@@ -1,7 +1,8 @@
 //! Task worker: the middle of the parallel pipeline (zguide's `taskwork2`).
 //! It pulls tasks from the ventilator (`taskvent`), "works" for the
 //! workload's milliseconds, pushes an empty result to the sink
-//! (`tasksink`), and stops when the sink publishes "KILL".
+//! (`tasksink`), and stops when the sink publishes "KILL", answering "BYE"
+//! on the results channel so that the sink knows it has stopped.
 //!
 //! It waits on two sockets at once with a [`zmq4::Poller`]: the task queue
 //! and the sink's control channel.
@@ -17,7 +18,7 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use zmq4::{Context, PollEvents, Poller, RecvFlags, SendFlags, SocketType};
+use zmq4::{PollEvents, Poller, RecvFlags, SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: taskwork [--connect ENDPOINT] [--sink ENDPOINT] [--control ENDPOINT] [--count N]
@@ -41,10 +42,13 @@ fn main() -> ExitCode {
 
 fn run(args: &common::Args) -> zmq4::Result<()> {
     let count: u64 = args.number("--count", 0);
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let receiver = ctx.socket(SocketType::Pull)?;
     receiver.connect(&args.string("--connect", "tcp://127.0.0.1:5557"))?;
     let sender = ctx.socket(SocketType::Push)?;
+    // A sink that no longer waits for BYE may be gone: do not wait for
+    // ever at exit to deliver it (the results went before KILL came).
+    sender.set_linger(Some(Duration::from_secs(1)))?;
     sender.connect(&args.string("--sink", "tcp://127.0.0.1:5558"))?;
     let controller = ctx.socket(SocketType::Sub)?;
     controller.connect(&args.string("--control", "tcp://127.0.0.1:5559"))?;
@@ -72,6 +76,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
                     let signal = controller.recv_string(RecvFlags::DONTWAIT)?;
                     println!("control: {signal}");
                     if signal == "KILL" {
+                        sender.send("BYE", SendFlags::empty())?;
                         println!("processed {done} tasks");
                         return Ok(());
                     }

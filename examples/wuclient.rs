@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use std::error::Error;
 
-use zmq4::{Context, RecvFlags, SocketType};
+use zmq4::{RecvFlags, SocketType};
 
 const USAGE: &str = "\
 usage: wuclient [--connect ENDPOINT] [--zipcode Z] [--count N]
@@ -36,7 +36,7 @@ fn run(args: &common::Args) -> Result<(), Box<dyn Error>> {
     let zipcode = args.string("--zipcode", "10001");
     let count: u64 = args.number("--count", 10);
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let subscriber = ctx.socket(SocketType::Sub)?;
     subscriber.connect(&endpoint)?;
     subscriber.set_subscribe(format!("{zipcode} "))?;

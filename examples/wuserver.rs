@@ -18,7 +18,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use zmq4::{Context, SendFlags, SocketType};
+use zmq4::{SendFlags, SocketType};
 
 const USAGE: &str = "\
 usage: wuserver [--bind ENDPOINT] [--count N] [--subscribers N] [--zipcodes N]
@@ -44,7 +44,7 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let zipcodes: u64 = args.number("--zipcodes", 11).max(1);
     let quiet = args.has("--quiet");
 
-    let ctx = Context::new()?;
+    let ctx = common::context()?;
     let publisher = ctx.socket(SocketType::XPub)?;
     publisher.set_xpub_verbose(true)?;
     common::bind(&publisher, &args.string("--bind", "tcp://127.0.0.1:5556"))?;

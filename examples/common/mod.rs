@@ -1,6 +1,7 @@
 //! What the examples share: a small command-line parser (no dependency),
 //! the way they end (exit code 0 on success, 1 on a ZeroMQ error, 2 on bad
-//! arguments), and two helpers about endpoints.
+//! arguments), their context (which Ctrl-C shuts down, with the `signal`
+//! feature), and two helpers about endpoints.
 //!
 //! Every example declares its usage text and its options, then reads them:
 //!
@@ -100,15 +101,63 @@ pub fn program() -> String {
 }
 
 /// Ends an example: exit code 0 when its body returned `Ok`, else the
-/// error on stderr and exit code 1.
-pub fn exit<E: std::fmt::Display>(result: Result<(), E>) -> ExitCode {
+/// error on stderr and exit code 1. A body that ended because Ctrl-C (or
+/// SIGTERM) shut its context down ([`context`]) ended normally, whether it
+/// returned `Ok` or the `Terminated` of its blocking call: the sockets and
+/// the context were closed on the way out, and it exits 0 after saying so.
+pub fn exit<E: Failure>(result: Result<(), E>) -> ExitCode {
+    let interrupted = || {
+        println!("{}: interrupted, shut down cleanly", program());
+        ExitCode::SUCCESS
+    };
     match result {
+        Ok(()) if signal_received() => interrupted(),
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_terminated() && signal_received() => interrupted(),
         Err(e) => {
             eprintln!("{}: {e}", program());
             ExitCode::FAILURE
         }
     }
+}
+
+/// The errors an example's body returns: a ZeroMQ error, or any error.
+pub trait Failure: std::fmt::Display {
+    /// Whether it says that the context was shut down.
+    fn is_terminated(&self) -> bool;
+}
+
+impl Failure for zmq4::Error {
+    fn is_terminated(&self) -> bool {
+        zmq4::Error::is_terminated(self)
+    }
+}
+
+impl Failure for Box<dyn std::error::Error> {
+    fn is_terminated(&self) -> bool {
+        self.downcast_ref::<zmq4::Error>()
+            .is_some_and(zmq4::Error::is_terminated)
+    }
+}
+
+/// A new context for an example. With the `signal` feature, Ctrl-C,
+/// SIGTERM and SIGHUP shut it down, so that every blocking call on its
+/// sockets returns `Terminated` and the example ends through [`exit`];
+/// without it, a signal ends the process as it always does.
+pub fn context() -> zmq4::Result<zmq4::Context> {
+    let ctx = zmq4::Context::new()?;
+    #[cfg(feature = "signal")]
+    zmq4::signal::shutdown_on_signal(&ctx)?;
+    Ok(ctx)
+}
+
+/// Whether Ctrl-C or a termination signal arrived (never without the
+/// `signal` feature).
+pub fn signal_received() -> bool {
+    #[cfg(feature = "signal")]
+    return zmq4::signal::received();
+    #[cfg(not(feature = "signal"))]
+    return false;
 }
 
 /// The endpoint a peer connects to, for one a socket bound: a wildcard

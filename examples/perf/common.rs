@@ -10,7 +10,7 @@ use std::process::exit;
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
 
-use zmq4::{Error, Message, RecvFlags, SendFlags, Socket};
+use zmq4::{Context, ContextBuilder, Error, Message, Received, RecvFlags, SendFlags, Socket};
 
 /// Parses an integer as C's `atoi`: leading blanks, an optional sign, the
 /// digits that follow; anything else ends the number, and no digits is 0.
@@ -51,6 +51,51 @@ pub fn fail(call: &str, err: &Error) -> ! {
 pub fn wrong_size() -> ! {
     println!("message of incorrect size received");
     exit(255)
+}
+
+/// An integer setting of the benchmark scripts from the environment
+/// (`ci/bench/c/perf.h` reads the same ones); none is set by default.
+fn env_setting(name: &str) -> Option<i32> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| atoi(&v))
+}
+
+/// The tools' context: `zmq_init (1)`, or `BENCH_IO_THREADS` I/O threads
+/// when that is set.
+pub fn context() -> Context {
+    match env_setting("BENCH_IO_THREADS") {
+        Some(n) => ContextBuilder::new().io_threads(n.max(0) as usize).build(),
+        None => Context::new(),
+    }
+    .or_fail("zmq_init")
+}
+
+/// The settings the benchmark scripts give through the environment, before
+/// bind/connect: `BENCH_HWM` (both high-water marks), `BENCH_SNDBUF`,
+/// `BENCH_RCVBUF` and, with the DRAFT API, `BENCH_IN_BATCH` and
+/// `BENCH_OUT_BATCH`.
+pub fn env_options(s: &Socket) {
+    if let Some(hwm) = env_setting("BENCH_HWM") {
+        s.set_sndhwm(hwm).or_fail("zmq_setsockopt");
+        s.set_rcvhwm(hwm).or_fail("zmq_setsockopt");
+    }
+    if let Some(bytes) = env_setting("BENCH_SNDBUF") {
+        s.set_sndbuf(Some(bytes)).or_fail("zmq_setsockopt");
+    }
+    if let Some(bytes) = env_setting("BENCH_RCVBUF") {
+        s.set_rcvbuf(Some(bytes)).or_fail("zmq_setsockopt");
+    }
+    #[cfg(feature = "draft")]
+    {
+        if let Some(bytes) = env_setting("BENCH_IN_BATCH") {
+            s.set_in_batch_size(bytes).or_fail("zmq_setsockopt");
+        }
+        if let Some(bytes) = env_setting("BENCH_OUT_BATCH") {
+            s.set_out_batch_size(bytes).or_fail("zmq_setsockopt");
+        }
+    }
 }
 
 /// Extension for `Result`: `.or_fail("zmq_bind")`.
@@ -109,10 +154,147 @@ pub fn timed_roundtrips(
     watch.stop()
 }
 
+/// How the throughput tools send (`BENCH_SEND`, to measure each of
+/// zmq4's paths): `send_msg` (the default: `Message::with_size_uninit` +
+/// `send_msg`), `send_msg_mut` (the same message through `&mut`) or `send`
+/// (the copying `send(&[u8])` of a buffer written once).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SendPath {
+    Msg,
+    MsgMut,
+    Copy,
+}
+
+/// How the throughput tools receive (`BENCH_RECV`): `recv` (the default:
+/// into one reused `Message`), `recv_into` (copied into a buffer of the
+/// message size) or `recv_msg` (a new `Message` each time).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RecvPath {
+    Recv,
+    Into,
+    Msg,
+}
+
+/// The send path of `BENCH_SEND`; an unknown name is the usage line.
+pub fn send_path() -> SendPath {
+    match std::env::var("BENCH_SEND").as_deref() {
+        Err(_) | Ok("" | "send_msg") => SendPath::Msg,
+        Ok("send_msg_mut") => SendPath::MsgMut,
+        Ok("send") => SendPath::Copy,
+        Ok(other) => usage(&format!(
+            "BENCH_SEND={other}: send_msg, send_msg_mut or send"
+        )),
+    }
+}
+
+/// The receive path of `BENCH_RECV`; an unknown name is the usage line.
+pub fn recv_path() -> RecvPath {
+    match std::env::var("BENCH_RECV").as_deref() {
+        Err(_) | Ok("" | "recv") => RecvPath::Recv,
+        Ok("recv_into") => RecvPath::Into,
+        Ok("recv_msg") => RecvPath::Msg,
+        Ok(other) => usage(&format!("BENCH_RECV={other}: recv, recv_into or recv_msg")),
+    }
+}
+
+/// The throughput tools' sending side: `message_count` messages of
+/// `message_size` bytes, by the path of `BENCH_SEND` (one loop per path,
+/// so that the choice costs nothing per message); `fail` ends the process
+/// with the C tools' line for a failed call.
+pub fn sends(s: &Socket, message_size: usize, message_count: i32, fail: fn(Error, &str) -> !) {
+    let mut i = 0;
+    match send_path() {
+        SendPath::Msg => {
+            while i != message_count {
+                // As the C tool, the content is allocated and not written.
+                // SAFETY: these programs never read the content; libzmq
+                // sends it as plain memory.
+                let msg = unsafe { Message::with_size_uninit(message_size) }
+                    .unwrap_or_else(|e| fail(e, "zmq_msg_init_size"));
+                if let Err(e) = s.send_msg(msg, SendFlags::empty()) {
+                    fail(e.into(), "zmq_sendmsg");
+                }
+                i += 1;
+            }
+        }
+        SendPath::MsgMut => {
+            while i != message_count {
+                // SAFETY: as above.
+                let mut msg = unsafe { Message::with_size_uninit(message_size) }
+                    .unwrap_or_else(|e| fail(e, "zmq_msg_init_size"));
+                if let Err(e) = s.send_msg_mut(&mut msg, SendFlags::empty()) {
+                    fail(e, "zmq_sendmsg");
+                }
+                i += 1;
+            }
+        }
+        SendPath::Copy => {
+            let data = vec![0u8; message_size];
+            while i != message_count {
+                if let Err(e) = s.send(&data, SendFlags::empty()) {
+                    fail(e, "zmq_send");
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
+/// `fail` for `sends`: the C tools' `return -1`.
+pub fn fail_main(err: Error, call: &str) -> ! {
+    fail(call, &err)
+}
+
+/// `fail` for `sends` on the inproc tools' worker thread: `exit (1)`.
+pub fn fail_worker(err: Error, call: &str) -> ! {
+    println!("error in {call}: {}", err.message());
+    exit(1)
+}
+
 /// The throughput tools' receiving side: the first message untimed, then
 /// the other `message_count - 1` timed, each size checked; the microseconds
-/// taken (at least 1).
+/// taken (at least 1). Through the path of `BENCH_RECV`.
 pub fn timed_receives(s: &Socket, message_size: usize, message_count: i32) -> u64 {
+    match recv_path() {
+        RecvPath::Recv => timed_receives_msg(s, message_size, message_count),
+        RecvPath::Into => {
+            let mut buf = vec![0u8; message_size];
+            let mut receive = || match s.recv_into(&mut buf, RecvFlags::empty()) {
+                Ok(Received::Complete(n)) if n == message_size => {}
+                Ok(_) => wrong_size(),
+                Err(e) => fail("zmq_recv", &e),
+            };
+            receive();
+            let watch = Stopwatch::start();
+            let mut i = 0;
+            while i != message_count - 1 {
+                receive();
+                i += 1;
+            }
+            watch.stop().max(1)
+        }
+        RecvPath::Msg => {
+            let receive = || {
+                let msg = s.recv_msg(RecvFlags::empty()).or_fail("zmq_recvmsg");
+                if msg.len() != message_size {
+                    wrong_size();
+                }
+            };
+            receive();
+            let watch = Stopwatch::start();
+            let mut i = 0;
+            while i != message_count - 1 {
+                receive();
+                i += 1;
+            }
+            watch.stop().max(1)
+        }
+    }
+}
+
+/// `timed_receives` through `recv` into one reused `Message`: the C tools'
+/// calls.
+fn timed_receives_msg(s: &Socket, message_size: usize, message_count: i32) -> u64 {
     let mut msg = Message::new();
     s.recv(&mut msg, RecvFlags::empty()).or_fail("zmq_recvmsg");
     if msg.len() != message_size {
@@ -174,4 +356,24 @@ impl Stopwatch {
 /// `"%.3f"`.
 pub fn f3(value: f64) -> String {
     format!("{value:.3}")
+}
+
+/// The async tools' runtime: `current` (the default: one thread, both
+/// tasks on it) or `multi` (two worker threads); anything else is the
+/// usage line.
+#[cfg(feature = "tokio")]
+pub fn async_runtime(flavor: Option<&str>, usage_line: &str) -> tokio::runtime::Runtime {
+    let mut builder = match flavor {
+        None | Some("current") => tokio::runtime::Builder::new_current_thread(),
+        Some("multi") => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(2);
+            b
+        }
+        Some(_) => usage(usage_line),
+    };
+    builder.enable_all().build().unwrap_or_else(|e| {
+        println!("error in the tokio runtime: {e}");
+        exit(255)
+    })
 }

@@ -17,6 +17,7 @@ use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
 
 fn worker(ctx: &Context, roundtrip_count: i32) {
     let s = ctx.socket(SocketType::Rep).or_exit("zmq_socket");
+    common::env_options(&s);
     s.connect("inproc://lat_test").or_exit("zmq_connect");
     let mut msg = Message::new();
     let mut i = 0;
@@ -38,8 +39,9 @@ fn main() {
     let message_size = size_arg(&args[1]);
     let roundtrip_count = atoi(&args[2]);
 
-    let ctx = Context::new().or_fail("zmq_init");
+    let ctx = common::context();
     let s = ctx.socket(SocketType::Req).or_fail("zmq_socket");
+    common::env_options(&s);
     s.bind("inproc://lat_test").or_fail("zmq_bind");
 
     let latency = std::thread::scope(|scope| {

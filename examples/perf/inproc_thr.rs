@@ -11,20 +11,13 @@
 mod common;
 
 use common::{atoi, size_arg, thread_close, thread_start, timed_receives, usage, OrExit, OrFail};
-use zmq4::{Context, Message, SendFlags, SocketType};
+use zmq4::{Context, SocketType};
 
 fn worker(ctx: &Context, message_size: usize, message_count: i32) {
     let s = ctx.socket(SocketType::Push).or_exit("zmq_socket");
+    common::env_options(&s);
     s.connect("inproc://thr_test").or_exit("zmq_connect");
-    let mut i = 0;
-    while i != message_count {
-        // As the C tool, the content is allocated and not written.
-        // SAFETY: this program never reads the content; libzmq hands it to
-        // the receiver, which only looks at its size.
-        let msg = unsafe { Message::with_size_uninit(message_size) }.or_exit("zmq_msg_init_size");
-        s.send_msg(msg, SendFlags::empty()).or_exit("zmq_sendmsg");
-        i += 1;
-    }
+    common::sends(&s, message_size, message_count, common::fail_worker);
     s.close().map_err(|(_, e)| e).or_exit("zmq_close");
 }
 
@@ -36,8 +29,9 @@ fn main() {
     let message_size = size_arg(&args[1]);
     let message_count = atoi(&args[2]);
 
-    let ctx = Context::new().or_fail("zmq_init");
+    let ctx = common::context();
     let s = ctx.socket(SocketType::Pull).or_fail("zmq_socket");
+    common::env_options(&s);
     s.bind("inproc://thr_test").or_fail("zmq_bind");
 
     let elapsed = std::thread::scope(|scope| {

@@ -12,7 +12,7 @@ mod common;
 use std::time::Duration;
 
 use common::{atoi, size_arg, usage, wrong_size, OrFail};
-use zmq4::{Context, Message, RecvFlags, SendFlags, SocketType};
+use zmq4::{Message, RecvFlags, SendFlags, SocketType};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,8 +23,9 @@ fn main() {
     let message_size = size_arg(&args[2]);
     let roundtrip_count = atoi(&args[3]);
 
-    let ctx = Context::new().or_fail("zmq_init");
+    let ctx = common::context();
     let s = ctx.socket(SocketType::Rep).or_fail("zmq_socket");
+    common::env_options(&s);
     s.bind(bind_to).or_fail("zmq_bind");
 
     // One message echoes every round trip: a receive fills it, the send

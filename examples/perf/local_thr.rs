@@ -11,7 +11,7 @@
 mod common;
 
 use common::{atoi, size_arg, timed_receives, usage, OrFail};
-use zmq4::{Context, CurveSecretKey, SocketType};
+use zmq4::{CurveSecretKey, SocketType};
 
 // The key is arbitrary but must match remote_thr's (as in the C tools).
 const SERVER_PRVKEY: &str = "{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
@@ -26,8 +26,9 @@ fn main() {
     let message_count = atoi(&args[3]);
     let curve = args.len() >= 5 && atoi(&args[4]) != 0;
 
-    let ctx = Context::new().or_fail("zmq_init");
+    let ctx = common::context();
     let s = ctx.socket(SocketType::Pull).or_fail("zmq_socket");
+    common::env_options(&s);
     if curve {
         let key = CurveSecretKey::from_z85(SERVER_PRVKEY).or_fail("zmq_setsockoopt");
         s.set_curve_secretkey(&key).or_fail("zmq_setsockoopt");

@@ -10,7 +10,7 @@
 mod common;
 
 use common::{atoi, f3, size_arg, timed_roundtrips, usage, OrFail};
-use zmq4::{Context, Message, SocketType};
+use zmq4::{Message, SocketType};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -21,8 +21,9 @@ fn main() {
     let message_size = size_arg(&args[2]);
     let roundtrip_count = atoi(&args[3]);
 
-    let ctx = Context::new().or_fail("zmq_init");
+    let ctx = common::context();
     let s = ctx.socket(SocketType::Req).or_fail("zmq_socket");
+    common::env_options(&s);
     s.connect(connect_to).or_fail("zmq_connect");
 
     // Zero-filled, as the C tool's memset.

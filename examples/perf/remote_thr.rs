@@ -10,7 +10,7 @@
 mod common;
 
 use common::{atoi, size_arg, usage, OrFail};
-use zmq4::{Context, CurveKey, CurveSecretKey, Message, SendFlags, SocketType};
+use zmq4::{CurveKey, CurveSecretKey, SocketType};
 
 // The keys are arbitrary but must match local_thr's (as in the C tools).
 const SERVER_PUBKEY: &str = "DX4nh=yUn{-9ugra0X3Src4SU-4xTgqxcYY.+<SH";
@@ -27,8 +27,9 @@ fn main() {
     let message_count = atoi(&args[3]);
     let curve = args.len() >= 5 && atoi(&args[4]) != 0;
 
-    let ctx = Context::new().or_fail("zmq_init");
+    let ctx = common::context();
     let s = ctx.socket(SocketType::Push).or_fail("zmq_socket");
+    common::env_options(&s);
     if curve {
         let key = |z85| CurveKey::from_z85(z85).or_fail("zmq_setsockoopt");
         let secret = CurveSecretKey::from_z85(CLIENT_PRVKEY).or_fail("zmq_setsockoopt");
@@ -40,15 +41,7 @@ fn main() {
     }
     s.connect(connect_to).or_fail("zmq_connect");
 
-    let mut i = 0;
-    while i != message_count {
-        // As in the C tool, the content is allocated and not written.
-        // SAFETY: this program never reads the content; libzmq sends it as
-        // plain memory.
-        let msg = unsafe { Message::with_size_uninit(message_size) }.or_fail("zmq_msg_init_size");
-        s.send_msg(msg, SendFlags::empty()).or_fail("zmq_sendmsg");
-        i += 1;
-    }
+    common::sends(&s, message_size, message_count, common::fail_main);
 
     s.close().map_err(|(_, e)| e).or_fail("zmq_close");
     ctx.term().map_err(|(_, e)| e).or_fail("zmq_ctx_term");
