@@ -11,7 +11,16 @@
 #             its own copy of libzmq.
 #   vendored: no executable depends on a shared libzmq, and libzmq's code
 #             (its zmq_* functions) is inside them.
-# Linux uses ldd, macOS otool -L; on Windows the check is skipped.
+# Linux uses ldd, macOS otool -L, Windows objdump -p (the DLLs a PE file
+# imports). With `--target TRIPLE` among the cargo arguments the
+# executables are that target's (a cross build: Windows binaries checked
+# on Linux, for example); the inspection follows the target, not the host.
+#
+# Whether an executable carries libzmq's code: one of libzmq's functions in
+# its symbol table (nm), or, for a binary without one (MSVC keeps symbols
+# in .pdb files), the name of libzmq's source file ctx.cpp, which its
+# assertions compile in (__FILE__). (Not an error text of libzmq's: the
+# tests hold some of those themselves.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +33,29 @@ case "$mode" in
         ;;
 esac
 
-case "$(uname -s)" in
+triple=""
+prev=""
+for arg in "$@"; do
+    case "$arg" in
+        --target=*) triple="${arg#--target=}" ;;
+        *) if [ "$prev" = --target ]; then triple="$arg"; fi ;;
+    esac
+    prev="$arg"
+done
+case "$triple" in
+    *-windows-*) system=Windows ;;
+    *-apple-*) system=Darwin ;;
+    *-linux-*) system=Linux ;;
+    "")
+        case "$(uname -s)" in
+            MINGW* | MSYS* | CYGWIN* | Windows_NT) system=Windows ;;
+            *) system="$(uname -s)" ;;
+        esac
+        ;;
+    *) system="$triple" ;;
+esac
+
+case "$system" in
     Linux)
         list_deps() { ldd "$1"; }
         shared_re='libzmq\.so'
@@ -33,12 +64,23 @@ case "$(uname -s)" in
         list_deps() { otool -L "$1"; }
         shared_re='libzmq[.0-9]*\.dylib'
         ;;
-    MINGW* | MSYS* | CYGWIN* | Windows_NT)
-        echo "ci/check-linkage.sh: skipped on Windows (no ldd/otool check there)"
-        exit 0
+    Windows)
+        objdump=""
+        for tool in x86_64-w64-mingw32-objdump objdump llvm-objdump; do
+            if command -v "$tool" >/dev/null 2>&1; then objdump="$tool"; break; fi
+        done
+        if [ -z "$objdump" ]; then
+            echo "ci/check-linkage.sh: objdump is needed to read a Windows executable's imports (MinGW's binutils, or LLVM's llvm-objdump)" >&2
+            exit 1
+        fi
+        # Only the imported DLLs: a Windows loader finds them at run time,
+        # so "not found" cannot be checked here.
+        list_deps() { "$objdump" -p "$1" | grep -E 'DLL Name:' || true; }
+        # libzmq.dll, libzmq-mt-4_3_5.dll (vcpkg), ...
+        shared_re='[Ll][Ii][Bb][Zz][Mm][Qq][-_.0-9a-z]*\.[Dd][Ll][Ll]'
         ;;
     *)
-        echo "ci/check-linkage.sh: skipped: no linkage check for $(uname -s)"
+        echo "ci/check-linkage.sh: skipped: no linkage check for $system"
         exit 0
         ;;
 esac
@@ -76,6 +118,35 @@ if [ "${#exes[@]}" -eq 0 ]; then
     exit 1
 fi
 
+# With a system libzmq the build compiles no C or C++ at all: zmq4's build
+# script leaves no library (no libzmq, no libsodium) in its output
+# directory, and no package of the build compiles libsodium.
+if [ "$mode" = system ]; then
+    compiled="$(python3 -c '
+import json, os, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    if not line.startswith("{"):
+        continue
+    msg = json.loads(line)
+    if msg.get("reason") != "build-script-executed":
+        continue
+    name = msg["package_id"]
+    if "sodium" in name:
+        print("a package that builds libsodium: " + name)
+    if "zmq4" in name and "zmq4_libzmq=\"system\"" in msg.get("cfgs", []):
+        for root, _, files in os.walk(msg["out_dir"]):
+            for f in files:
+                if f.endswith((".a", ".lib", ".o", ".obj")):
+                    print("compiled by zmq4 with a system libzmq: " + os.path.join(root, f))
+' "$json")"
+    if [ -n "$compiled" ]; then
+        echo "$compiled" | head -n 5 >&2
+        echo "ci/check-linkage.sh: FAILED: the build with the system libzmq compiled C or C++ code" >&2
+        exit 1
+    fi
+    echo "ci/check-linkage.sh: the build with the system libzmq compiled no libzmq and no libsodium"
+fi
+
 shared=0   # executables that depend on a shared libzmq
 bundled=0  # executables that carry libzmq's code themselves
 fail=0
@@ -93,8 +164,10 @@ for exe in "${exes[@]}"; do
     else
         has_shared=0
     fi
-    # A function of libzmq's API defined inside the executable itself.
-    if nm "$exe" 2>/dev/null | grep -Eq ' [Tt] _?zmq_[a-z0-9_]+$'; then
+    # A function of libzmq's API defined inside the executable itself, or
+    # the source file name that libzmq's assertions compiled in.
+    if nm "$exe" 2>/dev/null | grep -Eq ' [Tt] _?zmq_[a-z0-9_]+$' ||
+        LC_ALL=C grep -aqE '[/\\]ctx\.cpp' "$exe"; then
         has_code=1
         bundled=$((bundled + 1))
     else

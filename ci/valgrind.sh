@@ -16,7 +16,8 @@ trap 'rm -f "$json"' EXIT
 cargo test --workspace --no-run --message-format=json "$@" >"$json"
 mapfile -t binaries < <(
     python3 - "$json" <<'PY'
-import json, sys
+import json, os, sys
+skip = os.environ.get("VALGRIND_SKIP", "").split()
 for line in open(sys.argv[1], encoding="utf-8"):
     try:
         msg = json.loads(line)
@@ -24,7 +25,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
         continue
     if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["profile"]["test"]:
         name = msg["target"]["name"]
-        if name != "compile_fail":
+        if name != "compile_fail" and name not in skip:
             print(name + " " + msg["executable"])
 PY
 )

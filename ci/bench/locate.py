@@ -22,8 +22,42 @@ def fail(msg):
     sys.exit(f"bench: {msg}")
 
 
+def metadata():
+    """cargo metadata for this platform's packages only: the build
+    downloaded those, and the others' (wasi, windows...) need not be
+    fetched."""
+    host = next(
+        line.split(":", 1)[1].strip()
+        for line in subprocess.run(
+            ["rustc", "-vV"], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout.splitlines()
+        if line.startswith("host:")
+    )
+    return json.loads(
+        subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--filter-platform", host],
+            check=True,
+            stdout=subprocess.PIPE,
+        ).stdout
+    )
+
+
+def package_id(meta, manifest):
+    """zmq4's package id as cargo spells it, whatever the checkout's
+    directory is called ("path+file:///.../zmq4#0.1.0" when it is named
+    zmq4, "path+file:///.../dir#zmq4@0.1.0" otherwise): the id of the
+    package named zmq4 whose manifest is `manifest`."""
+    ids = [p["id"] for p in meta["packages"]
+           if p["name"] == "zmq4" and os.path.realpath(p["manifest_path"]) == manifest]
+    if len(ids) != 1:
+        fail(f"zmq4 is not the package of {manifest} in cargo metadata")
+    return ids[0]
+
+
 def main():
     build_json = sys.argv[1]
+    meta = metadata()
+    zmq4_id = package_id(meta, os.path.realpath("Cargo.toml"))
     zmq4 = None
     examples = {}
     with open(build_json) as f:
@@ -32,10 +66,7 @@ def main():
                 m = json.loads(line)
             except ValueError:
                 continue
-            pkg = m.get("package_id", "")
-            # package ids: "path+file:///...#zmq4@0.1.0" (or "#0.1.0" with
-            # the name before it in older cargo)
-            is_zmq4 = "#zmq4@" in pkg or pkg.startswith("zmq4 ")
+            is_zmq4 = m.get("package_id") == zmq4_id
             if m.get("reason") == "build-script-executed" and is_zmq4:
                 zmq4 = m
             if m.get("reason") == "compiler-artifact" and is_zmq4:
@@ -62,12 +93,16 @@ def main():
         else:
             args.append("-l" + name)
 
-    # The compiler flags, from the build's fingerprint.
+    # The compiler flags, from the build's fingerprint: its first compiler
+    # is the C++ one (the second compiles external/'s two C files).
     flags = []
     try:
-        with open(os.path.join(root, "build.stamp")) as f:
+        with open(os.path.join(root, "zmq.stamp")) as f:
+            compilers = 0
             for line in f:
-                if line.startswith("arg "):
+                if line.startswith("compiler "):
+                    compilers += 1
+                if line.startswith("arg ") and compilers == 1:
                     flags.append(line[4:].strip())
         # Include directories name this machine's paths: leave them out.
         flags = [f for i, f in enumerate(flags)
@@ -75,33 +110,19 @@ def main():
     except OSError:
         pass
 
-    # The source: the zeromq-src package cargo resolved, unless overridden.
+    # The source: the libzmq tree that zmq-sys-vendored carries, unless
+    # overridden.
     source = os.environ.get("ZMQ4_LIBZMQ_SOURCE")
     if not source:
-        # Only this platform's packages: the build downloaded those, and
-        # the others' (wasi, windows...) need not be fetched.
-        host = next(
-            line.split(":", 1)[1].strip()
-            for line in subprocess.run(
-                ["rustc", "-vV"], check=True, stdout=subprocess.PIPE, text=True
-            ).stdout.splitlines()
-            if line.startswith("host:")
-        )
-        meta = json.loads(
-            subprocess.run(
-                ["cargo", "metadata", "--format-version", "1", "--filter-platform", host],
-                check=True,
-                stdout=subprocess.PIPE,
-            ).stdout
-        )
         for p in meta["packages"]:
-            if p["name"] == "zeromq-src":
-                source = os.path.join(os.path.dirname(p["manifest_path"]), "vendor")
+            if p["name"] == "zmq-sys-vendored":
+                source = os.path.join(os.path.dirname(p["manifest_path"]), "libzmq")
         if not source:
-            fail("the zeromq-src package is not in cargo metadata")
+            fail("the zmq-sys-vendored package is not in cargo metadata")
 
     missing = [t for t in ("local_thr", "remote_thr", "local_lat", "remote_lat",
-                           "inproc_thr", "inproc_lat") if t not in examples]
+                           "inproc_thr", "inproc_lat", "async_inproc_thr", "async_inproc_lat")
+               if t not in examples]
     if missing:
         fail(f"no executable for {missing} in {build_json}")
     rust_bin = os.path.dirname(examples["local_thr"])
@@ -116,4 +137,5 @@ def main():
         print(f"{name}={shlex.quote(value)}")
 
 
-main()
+if __name__ == "__main__":
+    main()
