@@ -23,7 +23,7 @@ usage: pusher [--bind ENDPOINT] [--count N] [--sndhwm N]
 
   --bind ENDPOINT  where to listen (default tcp://127.0.0.1:5557)
   --count N        tasks to send before \"END\" (default 10)
-  --sndhwm N       send high-water mark, in messages (default 110)
+  --sndhwm N       send high-water mark, in messages (default 110; 0: no limit)
   -h, --help       this text";
 
 fn main() -> ExitCode {
@@ -36,7 +36,8 @@ fn run(args: &common::Args) -> zmq4::Result<()> {
     let ctx = common::context()?;
     let pusher = ctx.socket(SocketType::Push)?;
     // Options that shape the queues are set before bind/connect.
-    pusher.set_sndhwm(args.number("--sndhwm", 110))?;
+    let hwm: i32 = args.number("--sndhwm", 110);
+    pusher.set_sndhwm((hwm != 0).then_some(hwm))?;
     common::bind(&pusher, &args.string("--bind", "tcp://127.0.0.1:5557"))?;
 
     for i in 1..=count {

@@ -249,10 +249,10 @@ fn a_full_socket_blocks_send_and_fails_try_send() {
         let ctx = Context::new().unwrap();
         let endpoint = inproc("ch-hwm");
         let pull = socket(&ctx, SocketType::Pull);
-        pull.set_rcvhwm(1).unwrap();
+        pull.set_rcvhwm(Some(1)).unwrap();
         pull.bind(&endpoint).unwrap();
         let push = ctx.owned_socket(SocketType::Push).unwrap();
-        push.set_sndhwm(1).unwrap();
+        push.set_sndhwm(Some(1)).unwrap();
         push.connect(&endpoint).unwrap();
         let push = Channeler::with_capacity(push, CAPACITY).unwrap();
 
@@ -317,11 +317,11 @@ fn a_full_incoming_queue_pushes_back_to_the_peer() {
         let ctx = Context::new().unwrap();
         let endpoint = inproc("ch-backpressure");
         let pair = ctx.owned_socket(SocketType::Pair).unwrap();
-        pair.set_rcvhwm(2).unwrap();
+        pair.set_rcvhwm(Some(2)).unwrap();
         pair.bind(&endpoint).unwrap();
         let channeler = Channeler::with_capacity(pair, 2).unwrap();
         let peer = socket(&ctx, SocketType::Pair);
-        peer.set_sndhwm(2).unwrap();
+        peer.set_sndhwm(Some(2)).unwrap();
         peer.connect(&endpoint).unwrap();
 
         let mut sent = 0usize;

@@ -242,6 +242,22 @@ fn sub_receives_only_its_prefixes() {
 }
 
 #[test]
+fn hwm_0_is_no_limit_and_a_negative_one_is_a_usage_error() {
+    let dir = TempDir::new("cli");
+    let (ep, _) = ipc(&dir, "h");
+    let (got, sent) = pair(
+        &["recv", "-b", &ep, "-n", "3", "--hwm", "0"],
+        &["send", "-c", &ep, "--hwm", "0", "a", "b", "c"],
+    );
+    assert_exit(&sent, 0);
+    assert_exit(&got, 0);
+    assert_eq!(got.stdout, "a\nb\nc\n");
+    let done = run(&["recv", "-b", "tcp://127.0.0.1:*", "--hwm=-1"]);
+    assert_exit(&done, 2);
+    assert!(done.stderr.contains("--hwm"), "{}", done.stderr);
+}
+
+#[test]
 fn bad_arguments_exit_2_and_failures_exit_1_in_one_line() {
     assert_fails(
         &run(&["recv"]),

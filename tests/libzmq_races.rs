@@ -74,8 +74,8 @@ fn sndhwm_while_a_connection_ends_is_refused() {
     for _ in 0..50 {
         let ctx = Context::new().unwrap();
         let (_pull, xsub) = ending_connection(&ctx);
-        let err = xsub.set_sndhwm(2381).unwrap_err();
+        let err = xsub.set_sndhwm(Some(2381)).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidState, "{err:?}");
-        assert_eq!(xsub.sndhwm().unwrap(), 1000);
+        assert_eq!(xsub.sndhwm().unwrap(), Some(1000));
     }
 }

@@ -170,10 +170,10 @@ fn full_queue_refuses_the_first_part_only() {
     let ctx = Context::new().unwrap();
     let endpoint = inproc("hwm");
     let pull = socket(&ctx, SocketType::Pull);
-    pull.set_rcvhwm(2).unwrap();
+    pull.set_rcvhwm(Some(2)).unwrap();
     pull.bind(&endpoint).unwrap();
     let push = socket(&ctx, SocketType::Push);
-    push.set_sndhwm(2).unwrap();
+    push.set_sndhwm(Some(2)).unwrap();
     push.connect(&endpoint).unwrap();
 
     let mut queued = 0;

@@ -80,8 +80,8 @@ fn roundtrip_integers() {
     roundtrip!(s, set_affinity, affinity, 3u64, 0u64, u64::MAX);
     roundtrip!(s, set_rate, rate, 200, 1);
     roundtrip!(s, set_backlog, backlog, 50, 0);
-    roundtrip!(s, set_sndhwm, sndhwm, 10, 0, i32::MAX);
-    roundtrip!(s, set_rcvhwm, rcvhwm, 20, 0);
+    roundtrip!(s, set_sndhwm, sndhwm, Some(10), None, Some(i32::MAX));
+    roundtrip!(s, set_rcvhwm, rcvhwm, Some(20), None);
     roundtrip!(s, set_multicast_hops, multicast_hops, 5);
     roundtrip!(s, set_tos, tos, 0x28, 0);
     roundtrip!(s, set_multicast_maxtpdu, multicast_maxtpdu, 9000);
@@ -325,8 +325,8 @@ fn defaults_decode_as_documented() {
     assert_eq!(s.reconnect_ivl_max().unwrap(), Duration::ZERO);
     assert_eq!(s.backlog().unwrap(), 100);
     assert_eq!(s.maxmsgsize().unwrap(), None);
-    assert_eq!(s.sndhwm().unwrap(), 1000);
-    assert_eq!(s.rcvhwm().unwrap(), 1000);
+    assert_eq!(s.sndhwm().unwrap(), Some(1000));
+    assert_eq!(s.rcvhwm().unwrap(), Some(1000));
     assert_eq!(s.rcvtimeo().unwrap(), None);
     assert_eq!(s.sndtimeo().unwrap(), None);
     assert_eq!(s.tcp_keepalive().unwrap(), None);
@@ -441,9 +441,12 @@ fn tcp_accept_filter_rejects_a_bad_address() {
 fn out_of_range_values_are_errors() {
     let ctx = Context::new().unwrap();
     let s = socket(&ctx, SocketType::Dealer);
+    // Rejected before libzmq: a limit of nothing (None is no limit).
+    assert_invalid(s.set_sndhwm(Some(-1)), "ZMQ_SNDHWM");
+    assert_invalid(s.set_rcvhwm(Some(-1)), "ZMQ_RCVHWM");
+    assert_invalid(s.set_sndhwm(Some(0)), "ZMQ_SNDHWM");
+    assert_invalid(s.set_rcvhwm(Some(0)), "ZMQ_RCVHWM");
     // Rejected by libzmq.
-    assert_invalid(s.set_sndhwm(-1), "ZMQ_SNDHWM");
-    assert_invalid(s.set_rcvhwm(-1), "ZMQ_RCVHWM");
     assert_invalid(s.set_rate(0), "ZMQ_RATE");
     assert_invalid(s.set_backlog(-1), "ZMQ_BACKLOG");
     assert_invalid(s.set_multicast_hops(0), "ZMQ_MULTICAST_HOPS");
@@ -480,7 +483,8 @@ fn out_of_range_values_are_errors() {
         "ZMQ_TCP_KEEPALIVE_IDLE",
     );
     // Nothing was changed by the failed calls.
-    assert_eq!(s.sndhwm().unwrap(), 1000);
+    assert_eq!(s.sndhwm().unwrap(), Some(1000));
+    assert_eq!(s.rcvhwm().unwrap(), Some(1000));
     assert_eq!(s.linger().unwrap(), Some(Duration::ZERO));
     assert_eq!(s.sndbuf().unwrap(), None);
 }

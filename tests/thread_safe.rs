@@ -174,16 +174,18 @@ fn a_high_water_mark_after_another_threads_connect_is_refused() {
     let ctx = Context::new().unwrap();
     let client = SharedSocket::new(socket(&ctx, SocketType::Client)).unwrap();
     std::thread::scope(|s| {
-        s.spawn(|| client.set_sndhwm(5).unwrap()).join().unwrap();
+        s.spawn(|| client.set_sndhwm(Some(5)).unwrap())
+            .join()
+            .unwrap();
         s.spawn(|| client.connect(&inproc("shared-hwm")).unwrap())
             .join()
             .unwrap();
         let err = s
-            .spawn(|| client.set_rcvhwm(5).unwrap_err())
+            .spawn(|| client.set_rcvhwm(Some(5)).unwrap_err())
             .join()
             .unwrap();
         assert_eq!(err.kind(), ErrorKind::InvalidState, "{err:?}");
     });
-    assert_eq!(client.sndhwm().unwrap(), 5);
-    assert_eq!(client.rcvhwm().unwrap(), 1000);
+    assert_eq!(client.sndhwm().unwrap(), Some(5));
+    assert_eq!(client.rcvhwm().unwrap(), Some(1000));
 }

@@ -78,8 +78,10 @@ pub fn context() -> Context {
 /// `BENCH_OUT_BATCH`.
 pub fn env_options(s: &Socket) {
     if let Some(hwm) = env_setting("BENCH_HWM") {
-        s.set_sndhwm(hwm).or_fail("zmq_setsockopt");
-        s.set_rcvhwm(hwm).or_fail("zmq_setsockopt");
+        // As the C tools pass it: 0 is libzmq's "no limit".
+        let limit = (hwm != 0).then_some(hwm);
+        s.set_sndhwm(limit).or_fail("zmq_setsockopt");
+        s.set_rcvhwm(limit).or_fail("zmq_setsockopt");
     }
     if let Some(bytes) = env_setting("BENCH_SNDBUF") {
         s.set_sndbuf(Some(bytes)).or_fail("zmq_setsockopt");

@@ -31,7 +31,13 @@ use zmq4::{Context, Message, SendFlags, SocketType, SteerableProxy};
 const FRONTEND: &str = "inproc://proxy_thr_in";
 const BACKEND: &str = "inproc://proxy_thr_out";
 
-fn worker(ctx: &Context, endpoint: &str, hwm: i32, message_size: usize, message_count: i32) {
+fn worker(
+    ctx: &Context,
+    endpoint: &str,
+    hwm: Option<i32>,
+    message_size: usize,
+    message_count: i32,
+) {
     let s = ctx.socket(SocketType::Push).or_exit("zmq_socket");
     s.set_sndhwm(hwm).or_exit("zmq_setsockopt");
     s.connect(endpoint).or_exit("zmq_connect");
@@ -54,8 +60,8 @@ fn main() {
     let kind = args[1].as_str();
     let message_size = size_arg(&args[2]);
     let message_count = atoi(&args[3]);
-    // Unbounded queues (0) when staged, so that nothing waits for room.
-    let hwm = if staged { 0 } else { 1000 };
+    // Unbounded queues (None) when staged, so that nothing waits for room.
+    let hwm = if staged { None } else { Some(1000) };
 
     let ctx = Context::new().or_fail("zmq_init");
     let s = ctx.socket(SocketType::Pull).or_fail("zmq_socket");

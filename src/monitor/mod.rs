@@ -178,7 +178,7 @@ impl<'ctx> Monitor<'ctx> {
         pair.set_linger(Some(Duration::ZERO))?;
         // No high-water mark: libzmq's sending side blocks when the queue
         // is full, and it sends from its I/O threads.
-        pair.set_rcvhwm(0)?;
+        pair.set_rcvhwm(None)?;
         // Connect before libzmq binds (inproc allows it), so that its
         // socket has a peer from the first event on and never blocks.
         pair.connect(&endpoint)?;

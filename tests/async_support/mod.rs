@@ -28,8 +28,8 @@ pub fn under_valgrind() -> bool {
 pub fn socket(kind: SocketType, hwm: i32) -> Socket<'static> {
     let s = Context::global().socket(kind).expect("socket");
     s.set_linger(Some(Duration::ZERO)).expect("linger");
-    s.set_sndhwm(hwm).expect("sndhwm");
-    s.set_rcvhwm(hwm).expect("rcvhwm");
+    s.set_sndhwm(Some(hwm)).expect("sndhwm");
+    s.set_rcvhwm(Some(hwm)).expect("rcvhwm");
     s
 }
 

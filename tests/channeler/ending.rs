@@ -49,10 +49,10 @@ fn dropping_the_last_handle_sends_what_was_queued() {
         let endpoint = inproc("ch-drop-flush");
         let pull = ctx.owned_socket(SocketType::Pull).unwrap();
         pull.set_rcvtimeo(Some(TIMEOUT)).unwrap();
-        pull.set_rcvhwm(10).unwrap();
+        pull.set_rcvhwm(Some(10)).unwrap();
         pull.bind(&endpoint).unwrap();
         let push = ctx.owned_socket(SocketType::Push).unwrap();
-        push.set_sndhwm(10).unwrap();
+        push.set_sndhwm(Some(10)).unwrap();
         push.connect(&endpoint).unwrap();
         let push = Channeler::with_capacity(push, N).unwrap();
         for i in 0..N {
@@ -200,10 +200,10 @@ fn a_thread_that_goes_away_with_the_last_handle_loses_nothing() {
         let endpoint = inproc("ch-thread-gone");
         let pull = ctx.owned_socket(SocketType::Pull).unwrap();
         pull.set_rcvtimeo(Some(TIMEOUT)).unwrap();
-        pull.set_rcvhwm(5).unwrap();
+        pull.set_rcvhwm(Some(5)).unwrap();
         pull.bind(&endpoint).unwrap();
         let push = ctx.owned_socket(SocketType::Push).unwrap();
-        push.set_sndhwm(5).unwrap();
+        push.set_sndhwm(Some(5)).unwrap();
         push.connect(&endpoint).unwrap();
         let push = Channeler::with_capacity(push, N).unwrap();
         // The peer reads from its own thread, slowly at first, so that
@@ -372,13 +372,13 @@ fn a_shutdown_returns_everything_beyond_the_queue_in_order() {
         let ctx = Context::new().unwrap();
         let endpoint = inproc("ch-shutdown-all");
         let pair = ctx.owned_socket(SocketType::Pair).unwrap();
-        pair.set_rcvhwm(1).unwrap();
-        pair.set_sndhwm(1).unwrap();
+        pair.set_rcvhwm(Some(1)).unwrap();
+        pair.set_sndhwm(Some(1)).unwrap();
         pair.bind(&endpoint).unwrap();
         let channeler = Channeler::with_capacity(pair, CAPACITY).unwrap();
         let peer = socket(&ctx, SocketType::Pair);
-        peer.set_rcvhwm(1).unwrap();
-        peer.set_sndhwm(1).unwrap();
+        peer.set_rcvhwm(Some(1)).unwrap();
+        peer.set_sndhwm(Some(1)).unwrap();
         peer.connect(&endpoint).unwrap();
 
         // The peer sends until the channeler stops reading; it never
@@ -501,11 +501,11 @@ fn a_pub_channeler_drops_instead_of_blocking() {
         let ctx = Context::new().unwrap();
         let endpoint = inproc("ch-pub");
         let publisher = ctx.owned_socket(SocketType::Pub).unwrap();
-        publisher.set_sndhwm(1).unwrap();
+        publisher.set_sndhwm(Some(1)).unwrap();
         publisher.bind(&endpoint).unwrap();
         let publisher = Channeler::with_capacity(publisher, CAPACITY).unwrap();
         let sub = socket(&ctx, SocketType::Sub);
-        sub.set_rcvhwm(1).unwrap();
+        sub.set_rcvhwm(Some(1)).unwrap();
         sub.set_subscribe("").unwrap();
         sub.connect(&endpoint).unwrap();
         let start = Instant::now();

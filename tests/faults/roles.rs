@@ -70,8 +70,8 @@ pub fn apply_settings(sock: &Socket<'_>) {
     }
     if let Some(hwm) = setting("hwm") {
         let hwm: i32 = hwm.parse().unwrap();
-        sock.set_sndhwm(hwm).unwrap();
-        sock.set_rcvhwm(hwm).unwrap();
+        sock.set_sndhwm(Some(hwm)).unwrap();
+        sock.set_rcvhwm(Some(hwm)).unwrap();
     }
 }
 

@@ -69,7 +69,7 @@ pub(super) fn owned(ctx: &Context, kind: SocketType) -> Socket<'static> {
 /// A consumer with RCVHWM 1 that reads nothing until the test says so.
 pub(super) fn sluggish<'c>(ctx: &'c Context, kind: SocketType, endpoint: &str) -> Socket<'c> {
     let s = socket(ctx, kind);
-    s.set_rcvhwm(1).unwrap();
+    s.set_rcvhwm(Some(1)).unwrap();
     s.connect(endpoint).unwrap();
     s
 }
@@ -89,7 +89,7 @@ pub(super) fn stuck(ctx: &Context) -> Stuck<'_> {
     let frontend = owned(ctx, SocketType::Pull);
     frontend.bind(&fe).unwrap();
     let backend = owned(ctx, SocketType::Push);
-    backend.set_sndhwm(1).unwrap();
+    backend.set_sndhwm(Some(1)).unwrap();
     backend.bind(&be).unwrap();
     let consumer = sluggish(ctx, SocketType::Pull, &be);
     let producer = socket(ctx, SocketType::Push);
@@ -281,7 +281,7 @@ fn router_dealer_replies_flow_while_requests_are_stuck_and_stop_returns() {
     let frontend = owned(&ctx, SocketType::Router);
     frontend.bind(&fe).unwrap();
     let backend = owned(&ctx, SocketType::Dealer);
-    backend.set_sndhwm(1).unwrap();
+    backend.set_sndhwm(Some(1)).unwrap();
     backend.bind(&be).unwrap();
     let worker = sluggish(&ctx, SocketType::Dealer, &be);
     let client = socket(&ctx, SocketType::Dealer);
@@ -322,7 +322,7 @@ fn a_capture_socket_that_never_reads_costs_copies_only() {
     let backend = owned(&ctx, SocketType::Push);
     backend.bind(&be).unwrap();
     let capture = owned(&ctx, SocketType::Push);
-    capture.set_sndhwm(1).unwrap();
+    capture.set_sndhwm(Some(1)).unwrap();
     capture.bind(&cap).unwrap();
     let tap = sluggish(&ctx, SocketType::Pull, &cap);
     let consumer = socket(&ctx, SocketType::Pull);

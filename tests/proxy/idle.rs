@@ -82,11 +82,11 @@ fn a_router_full_for_one_peer_is_waited_for_without_spinning() {
     frontend.bind(&fe).unwrap();
     let backend = owned(&ctx, SocketType::Router);
     backend.set_router_mandatory(true).unwrap();
-    backend.set_sndhwm(1).unwrap();
+    backend.set_sndhwm(Some(1)).unwrap();
     backend.bind(&be).unwrap();
     let full = socket(&ctx, SocketType::Dealer);
     full.set_routing_id(b"full").unwrap();
-    full.set_rcvhwm(1).unwrap();
+    full.set_rcvhwm(Some(1)).unwrap();
     full.connect(&be).unwrap();
     let free = socket(&ctx, SocketType::Dealer);
     free.set_routing_id(b"free").unwrap();

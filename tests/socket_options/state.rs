@@ -164,8 +164,8 @@ fn sndhwm_and_sndtimeo_bound_a_send() {
     let ctx = Context::new().unwrap();
     let push = socket(&ctx, SocketType::Push);
     let pull = socket(&ctx, SocketType::Pull);
-    push.set_sndhwm(1).unwrap();
-    pull.set_rcvhwm(1).unwrap();
+    push.set_sndhwm(Some(1)).unwrap();
+    pull.set_rcvhwm(Some(1)).unwrap();
     pull.bind("inproc://socket-options-hwm").unwrap();
     push.connect("inproc://socket-options-hwm").unwrap();
     push.set_sndtimeo(Some(ms(50))).unwrap();

@@ -69,7 +69,7 @@ pub struct SocketArgs {
     pub identity: Option<String>,
 
     /// High-water mark, sending and receiving (messages; 0 for none)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(0..))]
     pub hwm: Option<i32>,
 
     /// How long messages still queued at the end may take to leave
@@ -109,8 +109,10 @@ impl SocketArgs {
                 .doing(|| "set --linger".into())?;
         }
         if let Some(hwm) = self.hwm {
-            socket.set_sndhwm(hwm).doing(|| "set --hwm".into())?;
-            socket.set_rcvhwm(hwm).doing(|| "set --hwm".into())?;
+            // 0 is ZeroMQ's "no limit", which the library spells None.
+            let limit = (hwm != 0).then_some(hwm);
+            socket.set_sndhwm(limit).doing(|| "set --hwm".into())?;
+            socket.set_rcvhwm(limit).doing(|| "set --hwm".into())?;
         }
         if let Some(id) = &self.identity {
             let id = unescape(id).map_err(crate::fail::Fail::Usage)?;

@@ -201,6 +201,34 @@ impl Get<Option<i64>> for OptInt {
     }
 }
 
+/// A limit where libzmq's 0 means "no limit" (the high-water marks):
+/// `None` is 0, and `Some` must be more than zero: `Some(0)` would read
+/// as a limit of nothing, so it is rejected with a pointer to `None`.
+pub(crate) struct Limit;
+
+impl Set<Option<i32>> for Limit {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i32>) -> Result<()> {
+        match value {
+            None => set_int(sock, option, name, 0),
+            Some(v) if v <= 0 => Err(invalid(
+                name,
+                format_args!("{v} is not a limit (None means no limit)"),
+            )),
+            Some(v) => set_int(sock, option, name, v),
+        }
+    }
+}
+
+impl Get<Option<i32>> for Limit {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i32>> {
+        match get_int(sock, option, name)? {
+            0 => Ok(None),
+            v if v < 0 => Err(unexpected(name, v)),
+            v => Ok(Some(v)),
+        }
+    }
+}
+
 /// A C `int` used as a flag: 0 or 1.
 pub(crate) struct Bool;
 

@@ -80,6 +80,13 @@ macro_rules! unit_note {
     (set OptInt) => {
         "`None` stands for libzmq's -1; a negative `Some` is an error."
     };
+    (get Limit) => {
+        "`None` stands for libzmq's 0: no limit."
+    };
+    (set Limit) => {
+        "`None` stands for libzmq's 0: no limit. `Some` of zero or less is an \
+         error of kind [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)."
+    };
     (set Str) => {
         "A string with a NUL byte is an error. The empty string is passed as \
          NULL, which unsets the option where libzmq allows it."

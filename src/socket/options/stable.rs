@@ -166,7 +166,7 @@ socket_options! {
 
     /// the high-water mark for outbound messages: how many messages are
     /// queued per peer before sending blocks or drops (as the socket type
-    /// says). Zero means no limit. Default 1000; negative is an error.
+    /// says). `None` means no limit. Default `Some(1000)`.
     ///
     /// Set it before the socket's first [`bind`](Socket::bind) or
     /// [`connect`](Socket::connect): afterwards (and on a socket from
@@ -175,21 +175,32 @@ socket_options! {
     /// libzmq is not called. libzmq 4.3 hands a new value to every
     /// connection of the socket, one that is ending too, whose other end
     /// may already be freed: a use-after-free (docs/libzmq-asserts.md, D1).
-    ZMQ_SNDHWM "ZMQ_SNDHWM" = Int {
-        sndhwm() -> i32;
-        set_sndhwm(i32);
+    ///
+    /// ```
+    /// # let ctx = zmq4::Context::new()?;
+    /// let publisher = ctx.socket(zmq4::SocketType::Pub)?;
+    /// assert_eq!(publisher.sndhwm()?, Some(1000));
+    /// publisher.set_sndhwm(None)?; // queue without limit: nothing dropped
+    /// assert_eq!(publisher.sndhwm()?, None);
+    /// publisher.bind("inproc://weather")?;
+    /// assert!(publisher.set_sndhwm(Some(10)).is_err()); // too late
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
+    ZMQ_SNDHWM "ZMQ_SNDHWM" = Limit {
+        sndhwm() -> Option<i32>;
+        set_sndhwm(Option<i32>);
     }
 
     /// the high-water mark for inbound messages: how many messages are
-    /// queued per peer before the socket stops reading from it. Zero means
-    /// no limit. Default 1000; negative is an error.
+    /// queued per peer before the socket stops reading from it. `None`
+    /// means no limit. Default `Some(1000)`.
     ///
     /// Like [`set_sndhwm`](Socket::set_sndhwm), set it before the socket's
     /// first bind or connect: afterwards the call fails with
     /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState).
-    ZMQ_RCVHWM "ZMQ_RCVHWM" = Int {
-        rcvhwm() -> i32;
-        set_rcvhwm(i32);
+    ZMQ_RCVHWM "ZMQ_RCVHWM" = Limit {
+        rcvhwm() -> Option<i32>;
+        set_rcvhwm(Option<i32>);
     }
 
     /// the time-to-live of multicast packets, in network hops; more than

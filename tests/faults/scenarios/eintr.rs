@@ -35,11 +35,11 @@ pub fn run(retry: bool, transport: Transport, n: u64, guard: &Guard) -> Outcome 
     let dir = super::TempDir::new();
     let pull = ctx.socket(SocketType::Pull).unwrap();
     pull.set_linger(Some(Duration::ZERO)).unwrap();
-    pull.set_rcvhwm(10).unwrap();
+    pull.set_rcvhwm(Some(10)).unwrap();
     pull.bind(&transport.endpoint(dir.path(), "pull")).unwrap();
     let push = ctx.socket(SocketType::Push).unwrap();
     push.set_linger(Some(Duration::ZERO)).unwrap();
-    push.set_sndhwm(10).unwrap();
+    push.set_sndhwm(Some(10)).unwrap();
     push.connect(&pull.last_endpoint().unwrap()).unwrap();
     let idle = ctx.socket(SocketType::Sub).unwrap();
     idle.bind("inproc://eintr-idle").unwrap();

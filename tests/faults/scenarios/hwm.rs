@@ -130,7 +130,7 @@ pub fn run(case: Case, transport: Transport, n: u64, guard: &Guard) -> Outcome {
     };
     let sock = ctx.socket(kind).unwrap();
     sock.set_linger(Some(Duration::ZERO)).unwrap();
-    sock.set_sndhwm(HWM).unwrap();
+    sock.set_sndhwm(Some(HWM)).unwrap();
     match case {
         Case::PushTimeout => sock.set_sndtimeo(Some(Duration::from_millis(5))).unwrap(),
         Case::PubNodrop => sock.set_xpub_nodrop(true).unwrap(),
