@@ -30,7 +30,7 @@ use crate::tally::{Outcome, Promise, Sent, Tally};
 use crate::watchdog::Guard;
 
 mod senders;
-pub use senders::{lazy_pirate, push_all, request_windowed, Pacer, PUB_RATE};
+pub use senders::{lazy_pirate, push_all, request_windowed, Gate, Pacer, PUB_RATE};
 
 /// The messaging patterns of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -351,17 +351,21 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
         assert!(subscribed, "the subscriber never received a probe");
     }
 
-    // The sender.
+    // The sender, held before the fault's message until the fault is in
+    // place.
     guard.stage("sending");
+    let at = n / 3;
+    let gate = Arc::new(Gate::default());
     let abort = Arc::new(AtomicBool::new(false));
     let timeouts = Arc::new(Mutex::new(Vec::<Instant>::new()));
     let replies = Arc::new(Tally::new(n));
     let sender = {
-        let (sent, abort, timeouts, replies) = (
+        let (sent, abort, timeouts, replies, gate) = (
             Arc::clone(&sent),
             Arc::clone(&abort),
             Arc::clone(&timeouts),
             Arc::clone(&replies),
+            Arc::clone(&gate),
         );
         let ctx = ctx.clone();
         let size = spec.size;
@@ -370,13 +374,14 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
         let full = spec.full;
         // The socket comes back: closing it (LINGER 0) would drop what
         // it still has queued, before the end of the run.
+        let held = move |rate| Pacer::new(rate).hold_at(at, gate);
         std::thread::spawn(move || match pattern {
             Pattern::PushPull | Pattern::Proxy => {
-                push_all(&sock, n, size, &sent, &abort, &Pacer::new(None));
+                push_all(&sock, n, size, &sent, &abort, &held(None));
                 Some(sock)
             }
             Pattern::PubSub => {
-                push_all(&sock, n, size, &sent, &abort, &Pacer::new(Some(PUB_RATE)));
+                push_all(&sock, n, size, &sent, &abort, &held(Some(PUB_RATE)));
                 Some(sock)
             }
             Pattern::DealerRouter => {
@@ -388,13 +393,13 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
                     &replies,
                     &abort,
                     &timeouts,
-                    &Pacer::new(None),
+                    &held(None),
                 );
                 Some(sock)
             }
             Pattern::ReqRep => {
                 drop(sock);
-                let pace = Pacer::new(None);
+                let pace = held(None);
                 lazy_pirate(
                     &ctx, &target, hb, full, n, size, &sent, &replies, &abort, &timeouts, &pace,
                 );
@@ -404,7 +409,6 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
     };
 
     // The fault.
-    let at = n / 3;
     let reached = wait_until(Duration::from_secs(120), || {
         sent.accepted() >= at || sender.is_finished()
     });
@@ -420,10 +424,11 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
     } = peers;
     let mut victim = victim;
     match spec.fault {
-        Fault::None | Fault::SlowLink => {}
+        Fault::None | Fault::SlowLink => gate.release(),
         Fault::Kill => {
             victim.kill9();
             out.faults += 1;
+            gate.release();
             std::thread::sleep(spec.restart_gap());
             victim = victim.restart_with(
                 &rebind
@@ -437,21 +442,25 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
         Fault::Stop { .. } => {
             victim.signal(libc::SIGSTOP);
             out.faults += 1;
+            gate.release();
             std::thread::sleep(spec.outage());
             victim.signal(libc::SIGCONT);
         }
         Fault::Reset => {
             relay.as_ref().unwrap().reset_all();
             out.faults += 1;
+            gate.release();
         }
         Fault::Drop => {
             relay.as_ref().unwrap().drop_all();
             out.faults += 1;
+            gate.release();
         }
         Fault::Blackhole { .. } => {
             let r = relay.as_ref().unwrap();
             r.blackhole();
             out.faults += 1;
+            gate.release();
             // Wait for the sender to notice; if it does not, end the dead
             // connection as TCP eventually would, so that the run ends.
             let noticed = match &log {
@@ -471,10 +480,15 @@ pub fn run(spec: Spec, guard: &Guard) -> Outcome {
             let r = relay.as_ref().unwrap();
             r.partition();
             out.faults += 1;
+            gate.release();
             std::thread::sleep(spec.outage());
             r.heal();
         }
     }
+
+    // Released in every arm above; once more should an arm be added
+    // without it.
+    gate.release();
 
     // The end: everything sent, then what arrives. A peer may die by
     // itself meanwhile (libzmq aborts on an assertion now and then, after

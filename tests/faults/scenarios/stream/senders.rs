@@ -2,17 +2,46 @@
 //! window of requests in flight, or as a Lazy Pirate client.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use zmq4::{Context, ErrorKind, RecvFlags, SendFlags, Socket, SocketType};
 
 use super::HEARTBEAT;
 use crate::tally::{payload, seq_of, Sent, Tally};
-/// Keeps a sender at a rate (`None`: as fast as it goes).
+/// Where a sender stops until the fault is in place: without it, a fast
+/// sender can hand every message to the kernel's socket buffers before
+/// the fault, and the run then shows nothing of what follows it.
+#[derive(Default)]
+pub struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    /// Lets the sender go on (again: no effect).
+    pub fn release(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
+
+    /// Waits until released, or `limit` (a run that failed before its
+    /// fault must still end).
+    fn wait(&self, limit: Duration) {
+        let open = self.open.lock().unwrap();
+        let _unused = self
+            .opened
+            .wait_timeout_while(open, limit, |open| !*open)
+            .unwrap();
+    }
+}
+
+/// Keeps a sender at a rate (`None`: as fast as it goes), and stops it
+/// before one message until a [`Gate`] opens.
 pub struct Pacer {
     rate: Option<f64>,
     begin: Instant,
+    hold: Option<(u64, Arc<Gate>)>,
 }
 
 impl Pacer {
@@ -20,11 +49,24 @@ impl Pacer {
         Pacer {
             rate,
             begin: Instant::now(),
+            hold: None,
         }
     }
 
-    /// Waits until message `seq` is due (checked every 16 messages).
+    /// Stops before message `seq` until `gate` is released.
+    pub fn hold_at(mut self, seq: u64, gate: Arc<Gate>) -> Pacer {
+        self.hold = Some((seq, gate));
+        self
+    }
+
+    /// Waits until message `seq` is due (checked every 16 messages), and
+    /// at the held message until the gate opens.
     pub fn wait(&self, seq: u64) {
+        if let Some((at, gate)) = &self.hold {
+            if seq == *at {
+                gate.wait(Duration::from_secs(120));
+            }
+        }
         if let Some(rate) = self.rate {
             if seq.is_multiple_of(16) {
                 let due = self.begin + Duration::from_secs_f64(seq as f64 / rate);
