@@ -12,7 +12,7 @@ use crate::Target;
 /// compiler accepts a call to an undeclared function with only a warning.
 pub(crate) fn probe(out_dir: &Path, name: &str, code: &str, link: bool) -> bool {
     let file = out_dir.join(format!("probe_{name}.c"));
-    if fs::write(&file, code).is_err() {
+    if fs::create_dir_all(out_dir).is_err() || fs::write(&file, code).is_err() {
         return false;
     }
     let mut build = cc::Build::new();
