@@ -95,9 +95,22 @@ pub struct Finished {
 pub fn spawn(cmd: &mut Command) -> Child {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"))
+        .stderr(Stdio::piped());
+    let mut attempt = 1;
+    loop {
+        match cmd.spawn() {
+            Ok(child) => return child,
+            // Wine's CreateProcess now and then fails with
+            // ERROR_INTERNAL_ERROR (1359) while other processes of the
+            // test start and end; it is the harness that failed, not the
+            // program under test, so it is asked again.
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(1359) && attempt < 5 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => panic!("spawn {cmd:?}: {e}"),
+        }
+    }
 }
 
 /// Waits for `child` to exit, killing it and failing the test after `limit`.
