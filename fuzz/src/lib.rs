@@ -67,32 +67,6 @@ pub fn harmless_endpoints(endpoints: &str) -> bool {
         .all(|(i, m)| lower[i + m.len()..].starts_with('@'))
 }
 
-/// The abort the safe API reached through endpoints before `Socket::bind`
-/// refused it (R9 in docs/libzmq-asserts.md): a ROUTER binding an inproc
-/// endpoint it disconnected from while the connection was pending. The
-/// targets still skip such binds; the refusal itself is tested in
-/// tests/libzmq_asserts.rs.
-#[derive(Default)]
-pub struct KnownAbort {
-    disconnected: Vec<String>,
-}
-
-impl KnownAbort {
-    /// Notes a `disconnect(endpoint)` made by a socket of type `kind`.
-    pub fn disconnect(&mut self, kind: zmq4::SocketType, endpoint: &str) {
-        if kind == zmq4::SocketType::Router && !endpoint.is_empty() {
-            self.disconnected.push(endpoint.to_owned());
-        }
-    }
-
-    /// Whether a `bind` (or an attach list) could name such an endpoint.
-    pub fn bind_would_abort(&self, endpoints: &str) -> bool {
-        self.disconnected
-            .iter()
-            .any(|e| endpoints.contains(e.as_str()))
-    }
-}
-
 /// A context for the whole run (never terminated: sockets of a case that
 /// are still closing when the next case starts are no concern).
 ///
