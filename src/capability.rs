@@ -1,5 +1,5 @@
-//! What the linked libzmq was built with: its optional capabilities
-//! (transports, security mechanisms, the DRAFT API).
+//! What the linked libzmq is: its version, and what it was built with
+//! (optional transports, security mechanisms, the DRAFT API).
 //!
 //! The answers come from the library the program actually runs with, not
 //! from the headers it was compiled against: a system libzmq may be
@@ -10,6 +10,17 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind};
+
+/// The version of the linked libzmq, as (major, minor, patch).
+///
+/// ```
+/// let (major, minor, _patch) = zmq4::version();
+/// assert!((major, minor) >= (4, 3));
+/// ```
+#[doc(alias = "zmq_version")]
+pub fn version() -> (i32, i32, i32) {
+    crate::raw::version()
+}
 
 /// Whether the linked libzmq has the capability named `name`
 /// (`zmq_has`).

@@ -224,7 +224,7 @@ const LIBZMQ_DECIDES: i32 = i32::MIN;
 fn millis(linger: Option<Duration>) -> i32 {
     match linger {
         None => -1,
-        Some(d) => crate::ceil_units(d, Duration::from_millis(1)).unwrap_or(i32::MAX),
+        Some(d) => crate::time::ceil_units(d, Duration::from_millis(1)).unwrap_or(i32::MAX),
     }
 }
 

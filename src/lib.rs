@@ -86,6 +86,7 @@ mod capability;
 #[cfg(feature = "channeler")]
 pub mod channeler;
 mod context;
+mod endpoint;
 mod error;
 mod flags;
 // The guides link each other by file name, which works on the
@@ -116,13 +117,15 @@ mod raw;
 #[cfg(feature = "signal")]
 pub mod signal;
 mod socket;
+mod socket_type;
 #[allow(unsafe_code)]
 pub mod sys;
+mod time;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 pub mod z85;
 
-pub use capability::{capabilities, has, Capability, LIBZMQ_SOURCE};
+pub use capability::{capabilities, has, version, Capability, LIBZMQ_SOURCE};
 #[cfg(feature = "channeler")]
 pub use channeler::Channeler;
 pub use context::{Context, ContextBuilder, DEFAULT_LINGER};
@@ -141,20 +144,3 @@ pub use socket::{
 };
 #[cfg(feature = "draft")]
 pub use socket::{NormMode, ReconnectStop, RouterNotify, SharedSocket};
-
-/// The version of the linked libzmq, as (major, minor, patch).
-#[doc(alias = "zmq_version")]
-pub fn version() -> (i32, i32, i32) {
-    raw::version()
-}
-
-/// `d` in whole `unit`s, rounded up so that a short non-zero wait never
-/// becomes 0 (which libzmq reads as "do not wait" or "disabled"); `None`
-/// when that does not fit in `T`. Every `Duration` given to libzmq goes
-/// through here.
-pub(crate) fn ceil_units<T: TryFrom<u128>>(
-    d: std::time::Duration,
-    unit: std::time::Duration,
-) -> Option<T> {
-    T::try_from(d.as_nanos().div_ceil(unit.as_nanos())).ok()
-}

@@ -340,7 +340,7 @@ impl Certificate {
                     ))
                 })?;
                 // Where libzmq has CURVE, the halves must belong together.
-                if crate::has("curve") {
+                if crate::capability::has("curve") {
                     CurveKeyPair::new(public.clone(), key.clone())
                         .map_err(|e| bad(e.detail().unwrap_or("keys do not match").to_owned()))?;
                 }

@@ -63,7 +63,7 @@ pub(crate) fn run(zap: RawSocket, control: RawSocket, policies: Policies) {
     // handshake is sent to one that is going away.
     // After a context shutdown this fails with ETERM, which is fine: the
     // context is ending.
-    if let Ok(endpoint) = crate::socket::endpoint_cstring(super::ZAP_ENDPOINT) {
+    if let Ok(endpoint) = crate::endpoint::endpoint_cstring(super::ZAP_ENDPOINT) {
         let _ = zap.unbind(&endpoint);
     }
     drop(zap);

@@ -52,8 +52,8 @@ impl ZapHandler {
         zap.set_int(ffi::ZMQ_LINGER, 0)?;
         bind_zap(&zap)?;
 
-        let control_endpoint = crate::socket::private_inproc("zap-control");
-        let c_endpoint = crate::socket::endpoint_cstring(&control_endpoint)?;
+        let control_endpoint = crate::endpoint::private_inproc("zap-control");
+        let c_endpoint = crate::endpoint::endpoint_cstring(&control_endpoint)?;
         let thread_side = RawSocket::new(&raw, ffi::ZMQ_PAIR)?;
         thread_side.set_int(ffi::ZMQ_LINGER, 0)?;
         thread_side.bind(&c_endpoint)?;
@@ -335,7 +335,7 @@ impl Drop for Authenticator<'_> {
 /// releases it in the background: a taken name is tried again for a short
 /// while (the caller knows that no authenticator runs).
 fn bind_zap(zap: &RawSocket) -> Result<()> {
-    let endpoint = crate::socket::endpoint_cstring(ZAP_ENDPOINT)?;
+    let endpoint = crate::endpoint::endpoint_cstring(ZAP_ENDPOINT)?;
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let Err(err) = zap.bind(&endpoint).map_err(Error::from) else {

@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 use async_channel::{Receiver, Sender, TrySendError};
 
 use crate::context::Context;
+use crate::endpoint::private_inproc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::flags::SendFlags;
 use crate::message::Message;
-use crate::socket::{private_inproc, Socket, SocketType};
+use crate::socket::{Socket, SocketType};
 use crate::sys::ffi;
 
 mod owner;

@@ -50,7 +50,11 @@ mod linux {
         }
         // libzmq 4.3.5 moves to nice -20 for a priority above 0; earlier
         // 4.3 releases for any priority set (not -1, the default).
-        let nice_from = if crate::version() >= (4, 3, 5) { 1 } else { 0 };
+        let nice_from = if crate::capability::version() >= (4, 3, 5) {
+            1
+        } else {
+            0
+        };
         if let Some(priority) = priority.filter(|&p| p >= nice_from && !real_time) {
             // Linux keeps nice values per thread, so this only changes the
             // thread that is about to end.

@@ -9,7 +9,7 @@
 use std::ffi::{CStr, CString};
 
 use super::Message;
-use crate::socket::SocketType;
+use crate::socket_type::SocketType;
 #[cfg(feature = "draft")]
 use crate::{
     error::{Error, ErrorKind, Result},

@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::endpoint::endpoint_cstring;
 use crate::error::{Error, Result};
 use crate::flags::RecvFlags;
 use crate::message::Message;
 use crate::raw::{RawMessage, RawSocket};
-use crate::socket::{endpoint_cstring, Socket, SocketType};
+use crate::socket::{Socket, SocketType};
 use crate::sys::ffi;
 
 mod event;
@@ -110,7 +111,7 @@ impl<'ctx> Socket<'ctx> {
     #[doc(alias = "zmq_socket_monitor")]
     #[doc(alias = "zmq_socket_monitor_versioned")]
     pub fn monitor(&self, events: MonitorEvents) -> Result<Monitor<'ctx>> {
-        Monitor::start(self, crate::socket::private_inproc("monitor"), events)
+        Monitor::start(self, crate::endpoint::private_inproc("monitor"), events)
     }
 
     /// Starts monitoring this socket for `events` on the given `inproc://`
@@ -254,8 +255,8 @@ impl<'ctx> Monitor<'ctx> {
 
     fn receive(&mut self, timeout: Option<Duration>) -> Result<Option<MonitorEvent>> {
         // Longer than a C int of milliseconds is as good as forever.
-        let timeout =
-            timeout.filter(|&t| crate::ceil_units::<c_int>(t, Duration::from_millis(1)).is_some());
+        let timeout = timeout
+            .filter(|&t| crate::time::ceil_units::<c_int>(t, Duration::from_millis(1)).is_some());
         let Some(pair) = &self.pair else {
             return Ok(None);
         };
@@ -335,7 +336,7 @@ fn event_number(frame: &[u8]) -> Option<u64> {
 }
 
 /// Closes the parked receiving sockets that libzmq no longer writes to.
-fn sweep_parked(ctx: &crate::Context) {
+fn sweep_parked(ctx: &crate::context::Context) {
     ctx.parked().retain(|pair| !received_stop(pair));
 }
 

@@ -185,7 +185,7 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<c_long> {
     let Some(timeout) = timeout else {
         return Ok(-1);
     };
-    crate::ceil_units(timeout, Duration::from_millis(1)).ok_or_else(|| {
+    crate::time::ceil_units(timeout, Duration::from_millis(1)).ok_or_else(|| {
         Error::invalid(
             ErrorKind::InvalidArgument,
             format!(

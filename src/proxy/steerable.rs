@@ -141,7 +141,7 @@ impl<'ctx> SteerableProxy<'ctx> {
 
     /// As [`new`](SteerableProxy::new), in a context held as `ctx` says.
     pub(crate) fn new_in(ctx: CtxRef<'ctx>) -> Result<(SteerableProxy<'ctx>, ProxyControl<'ctx>)> {
-        let endpoint = crate::socket::private_inproc("proxy-control");
+        let endpoint = crate::endpoint::private_inproc("proxy-control");
         let proxy_end = Socket::new(ctx.clone(), SocketType::Pair)?;
         proxy_end.set_linger(Some(Duration::ZERO))?;
         proxy_end.bind(&endpoint)?;

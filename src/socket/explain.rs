@@ -113,7 +113,7 @@ fn state_rule(kind: SocketType, sending: bool) -> String {
 /// TCP, WebSocket or UDP port with `atoi` and keeps 16 bits of it, so a
 /// port beyond 65535 is truncated, `-1` is port 65535 and `5555x` is port
 /// 5555: a port must be `*` or decimal digits that fit in 16 bits.
-pub(crate) fn check_endpoint(endpoint: &str) -> crate::Result<()> {
+pub(crate) fn check_endpoint(endpoint: &str) -> crate::error::Result<()> {
     let Some((transport, address)) = endpoint.split_once("://") else {
         return Ok(());
     };

@@ -1,10 +1,8 @@
 //! Sockets: [`Socket`], its types, and how it connects.
 
-use std::ffi::CString;
 use std::fmt;
 use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::context::Context;
@@ -14,8 +12,8 @@ use crate::sys::ffi;
 
 mod extras;
 mod guard;
-mod types;
 
+pub use crate::socket_type::SocketType;
 pub(crate) use explain::{explain_option, Op};
 pub use guard::MAX_SUBSCRIPTION_LEN;
 pub use options::{GssapiNameType, Mechanism, PollEvents};
@@ -25,7 +23,6 @@ pub use recv::Received;
 pub use send::{MultipartSendError, SendError, Sendable};
 #[cfg(feature = "draft")]
 pub use shared::SharedSocket;
-pub use types::SocketType;
 
 /// What is left of a wait of `timeout_ms` (-1: for ever, 0: no wait) that
 /// a signal interrupted, for the call made again: -1 for ever, else the
@@ -50,7 +47,7 @@ pub(crate) fn left_after_interruption(
     if left.is_zero() && timeout_ms > 0 {
         return None;
     }
-    crate::ceil_units(left, std::time::Duration::from_millis(1)).or(Some(i64::MAX))
+    crate::time::ceil_units(left, std::time::Duration::from_millis(1)).or(Some(i64::MAX))
 }
 
 /// A ZeroMQ socket.
@@ -163,28 +160,6 @@ impl fmt::Debug for Socket<'_> {
             .field("handle", &self.raw.as_ptr())
             .finish()
     }
-}
-
-/// A fresh `inproc://` name for one of the crate's own channels (a
-/// monitor's, a steerable proxy's control). inproc names live in one
-/// context, and the `zmq4-` prefix keeps them apart from a program's.
-pub(crate) fn private_inproc(purpose: &str) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "inproc://zmq4-{purpose}-{}",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// Turns an endpoint into a C string, rejecting interior NUL bytes (libzmq
-/// would silently cut the endpoint there).
-pub(crate) fn endpoint_cstring(endpoint: &str) -> Result<CString> {
-    CString::new(endpoint).map_err(|_| {
-        Error::invalid(
-            ErrorKind::InvalidEndpoint,
-            format!("endpoint {endpoint:?} contains a NUL byte"),
-        )
-    })
 }
 
 impl<'ctx> Socket<'ctx> {
@@ -309,7 +284,7 @@ impl<'ctx> Socket<'ctx> {
         call: fn(&RawSocket, &std::ffi::CStr) -> std::result::Result<(), crate::sys::Errno>,
         what: &str,
     ) -> Result<()> {
-        let c = endpoint_cstring(endpoint)?;
+        let c = crate::endpoint::endpoint_cstring(endpoint)?;
         explain::check_endpoint(endpoint)?;
         self.reap_monitor();
         call(&self.raw, &c).map_err(|errno| {

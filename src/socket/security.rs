@@ -191,7 +191,7 @@ impl<'ctx> Socket<'ctx> {
 }
 
 fn require_gssapi() -> Result<()> {
-    if crate::has("gssapi") {
+    if crate::capability::has("gssapi") {
         Ok(())
     } else {
         Err(Error::invalid(
@@ -202,7 +202,7 @@ fn require_gssapi() -> Result<()> {
 }
 
 fn curve_error(err: Error, option: &str) -> Error {
-    if crate::has("curve") {
+    if crate::capability::has("curve") {
         err.with_detail(option.to_owned())
     } else {
         err.with_detail(format!("{option}: this libzmq was built without CURVE"))

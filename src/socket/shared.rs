@@ -60,7 +60,7 @@ impl<'ctx> SharedSocket<'ctx> {
     /// Shares `socket`, if its type is thread-safe; any other is an error
     /// of kind [`ErrorKind::InvalidArgument`] (the socket is dropped with
     /// it: use [`try_new`](SharedSocket::try_new) to keep it).
-    pub fn new(socket: Socket<'ctx>) -> crate::Result<SharedSocket<'ctx>> {
+    pub fn new(socket: Socket<'ctx>) -> crate::error::Result<SharedSocket<'ctx>> {
         SharedSocket::try_new(socket).map_err(|(_, err)| err)
     }
 
@@ -107,7 +107,7 @@ impl Socket<'_> {
     /// `group` (`zmq_join`, DRAFT). A group is at most 255 bytes without
     /// NUL; longer ones are errors of kind [`ErrorKind::InvalidArgument`].
     #[doc(alias = "zmq_join")]
-    pub fn join(&self, group: &str) -> crate::Result<()> {
+    pub fn join(&self, group: &str) -> crate::error::Result<()> {
         let c = group_cstring(group)?;
         self.raw
             .join(&c)
@@ -116,7 +116,7 @@ impl Socket<'_> {
 
     /// Stops a DISH socket receiving `group` (`zmq_leave`, DRAFT).
     #[doc(alias = "zmq_leave")]
-    pub fn leave(&self, group: &str) -> crate::Result<()> {
+    pub fn leave(&self, group: &str) -> crate::error::Result<()> {
         let c = group_cstring(group)?;
         self.raw
             .leave(&c)
@@ -126,7 +126,7 @@ impl Socket<'_> {
 
 /// A group name as libzmq takes it: at most `ZMQ_GROUP_MAX_LENGTH` bytes,
 /// no NUL.
-fn group_cstring(group: &str) -> crate::Result<std::ffi::CString> {
+fn group_cstring(group: &str) -> crate::error::Result<std::ffi::CString> {
     const MAX: usize = crate::sys::ffi::ZMQ_GROUP_MAX_LENGTH as usize;
     if group.len() > MAX {
         return Err(Error::invalid(

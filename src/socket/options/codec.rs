@@ -282,7 +282,7 @@ impl<const UNIT_MS: u64> Time<UNIT_MS> {
     const UNIT: Duration = Duration::from_millis(UNIT_MS);
 
     fn to_int(name: &'static str, d: Duration) -> Result<c_int> {
-        crate::ceil_units(d, Self::UNIT).ok_or_else(|| {
+        crate::time::ceil_units(d, Self::UNIT).ok_or_else(|| {
             let max = Self::UNIT * c_int::MAX as u32;
             invalid(name, format_args!("{d:?} is too long (at most {max:?})"))
         })

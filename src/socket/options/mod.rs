@@ -85,14 +85,14 @@ macro_rules! unit_note {
     };
     (set Limit) => {
         "`None` stands for libzmq's 0: no limit. `Some` of zero or less is an \
-         error of kind [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)."
+         error of kind [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument)."
     };
     (set Str) => {
         "A string with a NUL byte is an error. The empty string is passed as \
          NULL, which unsets the option where libzmq allows it."
     };
     (get Str) => {
-        "The text must be UTF-8 ([`ErrorKind::InvalidUtf8`](crate::ErrorKind::InvalidUtf8) \
+        "The text must be UTF-8 ([`ErrorKind::InvalidUtf8`](crate::error::ErrorKind::InvalidUtf8) \
          otherwise)."
     };
     ($dir:ident $other:ident) => {
@@ -162,7 +162,7 @@ macro_rules! socket_options {
         #[doc(alias = $alias)]
         #[doc(alias = "zmq_getsockopt")]
         #[inline]
-        pub fn $get(&self) -> $crate::Result<$t> {
+        pub fn $get(&self) -> $crate::error::Result<$t> {
             <codec::$codec as codec::Get<$t>>::get(&self.raw, $crate::sys::ffi::$c, $alias)
         }
     };
@@ -177,7 +177,7 @@ macro_rules! socket_options {
         #[doc(alias = $alias)]
         #[doc(alias = "zmq_setsockopt")]
         #[inline]
-        pub fn $set(&self, value: $t) -> $crate::Result<()> {
+        pub fn $set(&self, value: $t) -> $crate::error::Result<()> {
             <codec::$codec as codec::Set<_>>::set(&self.raw, $crate::sys::ffi::$c, $alias, value)
                 .map_err(|err| $crate::socket::explain_option(self.kind, $crate::sys::ffi::$c, err))?;
             if $crate::socket::options::relies_on_zap($crate::sys::ffi::$c) {
@@ -221,16 +221,16 @@ impl Socket<'_> {
     #[doc(alias = "ZMQ_USE_FD")]
     #[doc(alias = "zmq_setsockopt")]
     #[allow(unsafe_code)] // A public `unsafe fn`: the caller vouches for the descriptor.
-    pub unsafe fn set_use_fd(&self, fd: Option<i32>) -> crate::Result<()> {
+    pub unsafe fn set_use_fd(&self, fd: Option<i32>) -> crate::error::Result<()> {
         if let Some(fd) = fd.filter(|&fd| fd < 0) {
-            return Err(crate::Error::invalid(
-                crate::ErrorKind::InvalidArgument,
+            return Err(crate::error::Error::invalid(
+                crate::error::ErrorKind::InvalidArgument,
                 format!("ZMQ_USE_FD: {fd} is not a descriptor; use None to turn it off"),
             ));
         }
         // SAFETY: the caller's contract is exactly RawSocket::set_use_fd's.
         unsafe { self.raw.set_use_fd(fd) }
-            .map_err(|e| crate::Error::from(e).with_detail("setting ZMQ_USE_FD"))
+            .map_err(|e| crate::error::Error::from(e).with_detail("setting ZMQ_USE_FD"))
     }
 }
 

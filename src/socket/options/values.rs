@@ -5,7 +5,7 @@ use std::os::raw::c_int;
 use bitflags::bitflags;
 
 use super::codec::IntValue;
-use crate::socket::SocketType;
+use crate::socket_type::SocketType;
 use crate::sys::ffi;
 
 /// The security mechanism of a socket (`ZMQ_MECHANISM`), chosen by the
