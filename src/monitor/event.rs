@@ -7,6 +7,7 @@ use std::time::Duration;
 use bitflags::bitflags;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::poll::RawFd;
 use crate::sys::ffi;
 
 bitflags! {
@@ -237,13 +238,17 @@ impl ProtocolError {
 
 /// What happened, with the value libzmq reports for it: the typed part of
 /// a [`MonitorEvent`].
+///
+/// An `fd` is the OS handle of the connection or listener, as a
+/// [`RawFd`](crate::RawFd): a file descriptor on Unix, a `SOCKET` on
+/// Windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventKind {
     /// `ZMQ_EVENT_CONNECTED`: connected on the socket `fd`.
     Connected {
         /// The connection's OS socket.
-        fd: ffi::zmq_fd_t,
+        fd: RawFd,
     },
     /// `ZMQ_EVENT_CONNECT_DELAYED`: a connect did not complete at once.
     ConnectDelayed {
@@ -258,7 +263,7 @@ pub enum EventKind {
     /// `ZMQ_EVENT_LISTENING`: listening on the socket `fd`.
     Listening {
         /// The listener's OS socket.
-        fd: ffi::zmq_fd_t,
+        fd: RawFd,
     },
     /// `ZMQ_EVENT_BIND_FAILED`.
     BindFailed {
@@ -268,7 +273,7 @@ pub enum EventKind {
     /// `ZMQ_EVENT_ACCEPTED`: accepted a connection on the socket `fd`.
     Accepted {
         /// The accepted connection's OS socket.
-        fd: ffi::zmq_fd_t,
+        fd: RawFd,
     },
     /// `ZMQ_EVENT_ACCEPT_FAILED`.
     AcceptFailed {
@@ -278,7 +283,7 @@ pub enum EventKind {
     /// `ZMQ_EVENT_CLOSED`: the socket `fd` was closed.
     Closed {
         /// The closed OS socket (`-1` once libzmq no longer has it).
-        fd: ffi::zmq_fd_t,
+        fd: RawFd,
     },
     /// `ZMQ_EVENT_CLOSE_FAILED`.
     CloseFailed {
@@ -288,7 +293,7 @@ pub enum EventKind {
     /// `ZMQ_EVENT_DISCONNECTED`: the connection on `fd` was broken.
     Disconnected {
         /// The connection's OS socket.
-        fd: ffi::zmq_fd_t,
+        fd: RawFd,
     },
     /// `ZMQ_EVENT_MONITOR_STOPPED`: the monitor was stopped; nothing
     /// follows.
@@ -360,18 +365,18 @@ impl EventKind {
 }
 
 #[cfg(unix)]
-fn fd_from(value: u64) -> ffi::zmq_fd_t {
+fn fd_from(value: u64) -> RawFd {
     value as u32 as i32
 }
 
 #[cfg(not(unix))]
-fn fd_from(value: u64) -> ffi::zmq_fd_t {
+fn fd_from(value: u64) -> RawFd {
     // A SOCKET sent in the 32-bit format is cut to 32 bits; INVALID_SOCKET
     // then reads as u32::MAX, which is put back to all ones.
     if value == u64::from(u32::MAX) {
         !0
     } else {
-        value as ffi::zmq_fd_t
+        value
     }
 }
 
@@ -386,6 +391,13 @@ fn fd_from(value: u64) -> ffi::zmq_fd_t {
 /// `draft` feature) names the local and the remote address; then
 /// [`endpoint`](MonitorEvent::endpoint) is the local one and
 /// [`remote`](MonitorEvent::remote) the remote one.
+///
+/// A [`Monitor`](crate::Monitor) parses the frames itself.
+/// [`parse_v1`](MonitorEvent::parse_v1) and
+/// [`parse_v2`](MonitorEvent::parse_v2) are for monitor frames that reach
+/// a program another way: forwarded from another process (as czmq's
+/// `zmonitor` or a proxy in front of a monitor endpoint do), or recorded
+/// and read back.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MonitorEvent {
     kind: EventKind,
