@@ -123,3 +123,6 @@ pub(crate) fn decode_into(text: &str, out: &mut [u8]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
