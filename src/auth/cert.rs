@@ -439,3 +439,6 @@ fn timestamp(now: std::time::SystemTime) -> String {
         rem % 60
     )
 }
+
+#[cfg(test)]
+mod tests;
