@@ -551,3 +551,6 @@ fn malformed(detail: String) -> Error {
         format!("malformed monitor event: {detail}"),
     )
 }
+
+#[cfg(test)]
+mod tests;
