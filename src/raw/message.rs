@@ -116,6 +116,41 @@ impl RawMessage {
         }
     }
 
+    /// A message of `len` zero bytes built in `slot`, where it stays until
+    /// it is sent or dropped: the 64-byte struct is never moved.
+    #[inline(always)]
+    pub(crate) fn place_zeroed(
+        slot: &mut MaybeUninit<RawMessage>,
+        len: usize,
+    ) -> Result<Placed<'_>, Errno> {
+        // SAFETY: every byte of the content is written below, before
+        // anything can read it.
+        let mut placed = unsafe { Self::place_uninit(slot, len)? };
+        if len != 0 {
+            // SAFETY: the new message has `len` bytes of private content
+            // at zmq_msg_data.
+            unsafe { ptr::write_bytes(ffi::zmq_msg_data(placed.as_mut_ptr()).cast::<u8>(), 0, len) };
+        }
+        Ok(placed)
+    }
+
+    /// A message of `len` bytes whose content is left as libzmq allocated
+    /// it, built in `slot` and never moved.
+    ///
+    /// # Safety
+    /// As for [`init_size_uninit`](Self::init_size_uninit).
+    #[inline(always)]
+    pub(crate) unsafe fn place_uninit(
+        slot: &mut MaybeUninit<RawMessage>,
+        len: usize,
+    ) -> Result<Placed<'_>, Errno> {
+        // SAFETY: the caller takes over the contract on the content.
+        unsafe { Self::init_size_uninit(slot, len)? };
+        // SAFETY: init_size_uninit succeeded, so the slot holds an
+        // initialised message, which `Placed` closes unless it is sent.
+        Ok(Placed(unsafe { slot.assume_init_mut() }, len))
+    }
+
     /// A message holding a copy of `data`.
     #[inline]
     pub(crate) fn copy_from(data: &[u8]) -> Result<RawMessage, Errno> {
@@ -453,6 +488,81 @@ impl RawMessage {
 impl Default for RawMessage {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A fresh message (made by `zmq_msg_init_size`) in a slot of its
+/// caller's frame, where it is sent from without being moved.
+///
+/// Dropping it closes the message (`zmq_msg_close`). [`sent`](Self::sent)
+/// forgets it instead, after libzmq took the content and left an empty
+/// message that holds nothing.
+pub(crate) struct Placed<'slot>(&'slot mut RawMessage, usize);
+
+impl Placed<'_> {
+    /// The content, all the bytes the message was made with, as memory that
+    /// may hold anything. Writing is the only use: the bytes are this
+    /// message's own (it was made by `zmq_msg_init_size` and is shared with
+    /// nothing).
+    #[inline(always)]
+    pub(crate) fn uninit_bytes_mut(&mut self) -> &mut [MaybeUninit<u8>] {
+        // The size it was made with: asking libzmq would cost a call.
+        let size = self.1;
+        if size == 0 {
+            return &mut [];
+        }
+        // SAFETY: the message has `size` bytes of private content at
+        // zmq_msg_data, valid while it is exclusively borrowed; viewing
+        // them as MaybeUninit<u8> claims nothing about their values.
+        unsafe {
+            let data = ffi::zmq_msg_data(self.0.as_mut_ptr());
+            std::slice::from_raw_parts_mut(data.cast::<MaybeUninit<u8>>(), size)
+        }
+    }
+
+    /// The content, for a message whose every byte was written (made by
+    /// [`RawMessage::place_zeroed`], or filled completely).
+    #[inline(always)]
+    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
+        let bytes = self.uninit_bytes_mut();
+        // SAFETY: a message from `place_zeroed` has every byte written; one
+        // from the unsafe `place_uninit` is covered by that function's
+        // contract (nothing reads the content before it was written).
+        unsafe { &mut *(bytes as *mut [MaybeUninit<u8>] as *mut [u8]) }
+    }
+
+    /// The message after a successful `zmq_msg_send`: libzmq re-initialised
+    /// it as an empty message ("the zmq_msg_t structure passed to
+    /// zmq_msg_send() is nulled during the call"), so it is left in its slot
+    /// without the call that would close it.
+    #[inline(always)]
+    pub(crate) fn sent(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl std::ops::Deref for Placed<'_> {
+    type Target = RawMessage;
+    #[inline(always)]
+    fn deref(&self) -> &RawMessage {
+        self.0
+    }
+}
+
+impl std::ops::DerefMut for Placed<'_> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut RawMessage {
+        self.0
+    }
+}
+
+impl Drop for Placed<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: the slot holds an initialised message that nothing else
+        // owns (MaybeUninit never drops it); it is closed once, here, and
+        // not used again: the slot's borrow ends with `self`.
+        unsafe { ptr::drop_in_place::<RawMessage>(self.0) };
     }
 }
 

@@ -26,7 +26,7 @@ use std::ffi::CStr;
 use std::os::raw::c_int;
 
 pub(crate) use context::RawContext;
-pub(crate) use message::RawMessage;
+pub(crate) use message::{Placed, RawMessage};
 pub(crate) use poll::poll;
 pub use poll::PollItem;
 #[cfg(feature = "draft")]

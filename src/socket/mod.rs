@@ -64,6 +64,7 @@ pub(crate) fn left_after_interruption(
 /// | borrowed bytes, copied | [`send`](Socket::send) | the bytes stay yours |
 /// | an owned [`Message`](crate::Message), no copy | [`send_msg`](Socket::send_msg) | the message comes back in the [`SendError`] |
 /// | a message you keep and refill | [`send_msg_mut`](Socket::send_msg_mut) | the message is left intact |
+/// | content written at send time, straight into libzmq's buffer | [`send_new`](Socket::send_new) | the message is closed; write it again |
 /// | several parts as one message | [`send_multipart`](Socket::send_multipart) | the unsent parts come back in the [`MultipartSendError`] |
 ///
 /// | to receive | use |
@@ -196,6 +197,16 @@ impl<'ctx> Socket<'ctx> {
         if rc != -1 {
             return Ok(rc);
         }
+        self.blocking_retry(op, call)
+    }
+
+    /// The way out of [`blocking`](Socket::blocking) when the call failed.
+    /// It takes the closure by value, so the success path keeps the
+    /// closure's captures in registers instead of building it in memory
+    /// for a `&mut dyn` it would only need on failure.
+    #[cold]
+    #[inline(never)]
+    fn blocking_retry(&self, op: Op, mut call: impl FnMut(&RawSocket) -> c_int) -> Result<c_int> {
         self.blocking_failed(op, &mut call)
     }
 
@@ -494,6 +505,7 @@ impl<'ctx> Socket<'ctx> {
 // everyday ones above so that the documentation lists them in this order:
 // sending,
 mod send;
+mod send_new;
 // receiving,
 mod recv;
 // attaching to another socket or a file descriptor,

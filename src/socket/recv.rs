@@ -43,10 +43,9 @@ impl Socket<'_> {
     #[doc(alias = "zmq_msg_recv")]
     #[inline]
     pub fn recv(&self, msg: &mut Message, flags: RecvFlags) -> Result<()> {
-        self.blocking(Op::Recv(flags), |raw| {
-            raw.msg_recv(&mut msg.raw, flags.bits())
-        })
-        .map(drop)
+        let raw_msg = &mut msg.raw;
+        self.blocking(Op::Recv(flags), move |raw| raw.msg_recv(raw_msg, flags.bits()))
+            .map(drop)
     }
 
     /// Receives one message frame as a new [`Message`].

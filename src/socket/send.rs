@@ -8,7 +8,6 @@
 //! `ROUTER_MANDATORY`, `ETERM` after the context was shut down, `EINTR`...
 
 use std::fmt;
-use std::mem::ManuallyDrop;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::flags::SendFlags;
@@ -61,7 +60,7 @@ impl Socket<'_> {
     #[inline]
     fn send_slice(&self, data: &[u8], flags: SendFlags) -> Result<()> {
         super::guard::check_send(self.kind, data)?;
-        self.blocking(Op::Send(flags), |raw| raw.send(data, flags.bits()))
+        self.blocking(Op::Send(flags), move |raw| raw.send(data, flags.bits()))
             .map(drop)
     }
 
@@ -93,18 +92,17 @@ impl Socket<'_> {
     /// ```
     #[doc(alias = "zmq_msg_send")]
     #[inline]
-    pub fn send_msg(&self, msg: Message, flags: SendFlags) -> Result<(), SendError> {
-        let mut msg = ManuallyDrop::new(msg);
+    pub fn send_msg(&self, mut msg: Message, flags: SendFlags) -> Result<(), SendError> {
         match self.send_msg_mut(&mut msg, flags) {
             // After a successful send libzmq has re-initialised the message
             // as an empty one that holds nothing (zmq_msg_send(3): "the
             // zmq_msg_t structure passed to zmq_msg_send() is nulled during
             // the call"), so not closing it leaks nothing and saves a call.
-            Ok(()) => Ok(()),
-            Err(error) => Err(SendError {
-                error,
-                msg: ManuallyDrop::into_inner(msg),
-            }),
+            Ok(()) => {
+                std::mem::forget(msg);
+                Ok(())
+            }
+            Err(error) => Err(SendError { error, msg }),
         }
     }
 
@@ -147,9 +145,8 @@ impl Socket<'_> {
         if self.kind == SocketType::XSub {
             super::guard::check_send(self.kind, msg)?;
         }
-        self.blocking(Op::Send(flags), |raw| {
-            raw.msg_send(&mut msg.raw, flags.bits())
-        })
+        let raw_msg = &mut msg.raw;
+        self.blocking(Op::Send(flags), move |raw| raw.msg_send(raw_msg, flags.bits()))
         .map(drop)
     }
 
