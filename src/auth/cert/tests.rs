@@ -287,7 +287,7 @@ fn timestamps_are_utc_dates_and_times() {
 #[test]
 fn every_day_from_1970_to_2400_is_the_next_calendar_day() {
     // An independent calendar: count the days month by month.
-    let leap = |y: u64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = |y: u64| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let (mut year, mut month, mut day) = (1970u64, 1u64, 1u64);
     let mut secs = 12 * 3600 + 34 * 60 + 56;
     while year < 2400 {
