@@ -162,42 +162,58 @@ impl Get<u64> for Int {
 /// `None` is -1, and a negative `Some` is rejected.
 pub(crate) struct OptInt;
 
-impl Set<Option<i32>> for OptInt {
-    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i32>) -> Result<()> {
+impl OptInt {
+    /// The C value of `value`: -1 for `None`; a negative `Some` is refused.
+    fn to_raw<T>(name: &'static str, value: Option<T>) -> Result<T>
+    where
+        T: Copy + PartialOrd + From<i8> + std::fmt::Display,
+    {
         match value {
-            None => set_int(sock, option, name, -1),
-            Some(v) if v < 0 => Err(invalid(name, format_args!("{v} is negative (use None)"))),
-            Some(v) => set_int(sock, option, name, v),
+            None => Ok(T::from(-1)),
+            Some(v) if v < T::from(0) => {
+                Err(invalid(name, format_args!("{v} is negative (use None)")))
+            }
+            Some(v) => Ok(v),
         }
     }
-}
 
-impl Get<Option<i32>> for OptInt {
-    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i32>> {
-        match get_int(sock, option, name)? {
+    /// The value of a C `int`: -1 is `None`, another negative number is
+    /// not one libzmq reports.
+    fn from_raw(name: &'static str, raw: c_int) -> Result<Option<i32>> {
+        match raw {
             -1 => Ok(None),
             v if v < 0 => Err(unexpected(name, v)),
             v => Ok(Some(v)),
         }
     }
+
+    /// The value of a 64-bit integer: any negative number is `None`.
+    fn from_raw64(raw: i64) -> Option<i64> {
+        (raw >= 0).then_some(raw)
+    }
+}
+
+impl Set<Option<i32>> for OptInt {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i32>) -> Result<()> {
+        set_int(sock, option, name, Self::to_raw(name, value)?)
+    }
+}
+
+impl Get<Option<i32>> for OptInt {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i32>> {
+        Self::from_raw(name, get_int(sock, option, name)?)
+    }
 }
 
 impl Set<Option<i64>> for OptInt {
     fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i64>) -> Result<()> {
-        match value {
-            None => Int::set(sock, option, name, -1i64),
-            Some(v) if v < 0 => Err(invalid(name, format_args!("{v} is negative (use None)"))),
-            Some(v) => Int::set(sock, option, name, v),
-        }
+        Int::set(sock, option, name, Self::to_raw(name, value)?)
     }
 }
 
 impl Get<Option<i64>> for OptInt {
     fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i64>> {
-        match <Int as Get<i64>>::get(sock, option, name)? {
-            v if v < 0 => Ok(None),
-            v => Ok(Some(v)),
-        }
+        <Int as Get<i64>>::get(sock, option, name).map(Self::from_raw64)
     }
 }
 
@@ -206,26 +222,40 @@ impl Get<Option<i64>> for OptInt {
 /// as a limit of nothing, so it is rejected with a pointer to `None`.
 pub(crate) struct Limit;
 
-impl Set<Option<i32>> for Limit {
-    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i32>) -> Result<()> {
+impl Limit {
+    /// The C value of `value`: 0 for `None`; a `Some` of zero or less is
+    /// refused.
+    fn to_raw(name: &'static str, value: Option<i32>) -> Result<c_int> {
         match value {
-            None => set_int(sock, option, name, 0),
+            None => Ok(0),
             Some(v) if v <= 0 => Err(invalid(
                 name,
                 format_args!("{v} is not a limit (None means no limit)"),
             )),
-            Some(v) => set_int(sock, option, name, v),
+            Some(v) => Ok(v),
         }
+    }
+
+    /// The value of a C `int`: 0 is `None`, a negative number is not one
+    /// libzmq reports.
+    fn from_raw(name: &'static str, raw: c_int) -> Result<Option<i32>> {
+        match raw {
+            0 => Ok(None),
+            v if v < 0 => Err(unexpected(name, v)),
+            v => Ok(Some(v)),
+        }
+    }
+}
+
+impl Set<Option<i32>> for Limit {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<i32>) -> Result<()> {
+        set_int(sock, option, name, Self::to_raw(name, value)?)
     }
 }
 
 impl Get<Option<i32>> for Limit {
     fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<i32>> {
-        match get_int(sock, option, name)? {
-            0 => Ok(None),
-            v if v < 0 => Err(unexpected(name, v)),
-            v => Ok(Some(v)),
-        }
+        Self::from_raw(name, get_int(sock, option, name)?)
     }
 }
 
@@ -250,20 +280,32 @@ impl Get<bool> for Bool {
 /// `Some(false)` and `Some(true)`.
 pub(crate) struct OptBool;
 
-impl Set<Option<bool>> for OptBool {
-    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<bool>) -> Result<()> {
-        set_int(sock, option, name, value.map_or(-1, c_int::from))
+impl OptBool {
+    /// The C value of `value`: -1, 0 or 1.
+    fn to_raw(value: Option<bool>) -> c_int {
+        value.map_or(-1, c_int::from)
     }
-}
 
-impl Get<Option<bool>> for OptBool {
-    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<bool>> {
-        match get_int(sock, option, name)? {
+    /// The value of a C `int`: -1, 0 and 1 only.
+    fn from_raw(name: &'static str, raw: c_int) -> Result<Option<bool>> {
+        match raw {
             -1 => Ok(None),
             0 => Ok(Some(false)),
             1 => Ok(Some(true)),
             v => Err(unexpected(name, v)),
         }
+    }
+}
+
+impl Set<Option<bool>> for OptBool {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: Option<bool>) -> Result<()> {
+        set_int(sock, option, name, Self::to_raw(value))
+    }
+}
+
+impl Get<Option<bool>> for OptBool {
+    fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<bool>> {
+        Self::from_raw(name, get_int(sock, option, name)?)
     }
 }
 
@@ -314,6 +356,24 @@ impl<const U: u64> Get<Option<Duration>> for Time<U> {
     }
 }
 
+impl<const U: u64> OptTime<U> {
+    /// The C value of `value`: -1 for `None`, else as [`Time`].
+    fn to_raw(name: &'static str, value: Option<Duration>) -> Result<c_int> {
+        match value {
+            None => Ok(-1),
+            Some(d) => Time::<U>::to_int(name, d),
+        }
+    }
+
+    /// The value of a C `int`: -1 is `None`, else as [`Time`].
+    fn from_raw(name: &'static str, raw: c_int) -> Result<Option<Duration>> {
+        match raw {
+            -1 => Ok(None),
+            v => Time::<U>::from_int(name, v).map(Some),
+        }
+    }
+}
+
 impl<const U: u64> Set<Option<Duration>> for OptTime<U> {
     fn set(
         sock: &RawSocket,
@@ -321,20 +381,13 @@ impl<const U: u64> Set<Option<Duration>> for OptTime<U> {
         name: &'static str,
         value: Option<Duration>,
     ) -> Result<()> {
-        let raw = match value {
-            None => -1,
-            Some(d) => Time::<U>::to_int(name, d)?,
-        };
-        set_int(sock, option, name, raw)
+        set_int(sock, option, name, Self::to_raw(name, value)?)
     }
 }
 
 impl<const U: u64> Get<Option<Duration>> for OptTime<U> {
     fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<Option<Duration>> {
-        match get_int(sock, option, name)? {
-            -1 => Ok(None),
-            v => Time::<U>::from_int(name, v).map(Some),
-        }
+        Self::from_raw(name, get_int(sock, option, name)?)
     }
 }
 
@@ -363,8 +416,9 @@ const MAX_DEVICE_NAME: usize = 15;
 /// the trailing NUL is dropped and the rest must be UTF-8.
 pub(crate) struct Str;
 
-impl Set<&str> for Str {
-    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: &str) -> Result<()> {
+impl Str {
+    /// Refuses a string libzmq cannot be given for `option`.
+    fn check(option: c_int, name: &'static str, value: &str) -> Result<()> {
         if value.as_bytes().contains(&0) {
             return Err(invalid(name, format_args!("{value:?} contains a NUL byte")));
         }
@@ -379,6 +433,21 @@ impl Set<&str> for Str {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// The text of what libzmq reported: its trailing NUL dropped, UTF-8.
+    fn from_raw(mut bytes: Vec<u8>) -> Result<String> {
+        if bytes.last() == Some(&0) {
+            bytes.pop();
+        }
+        String::from_utf8(bytes).map_err(Error::invalid_utf8)
+    }
+}
+
+impl Set<&str> for Str {
+    fn set(sock: &RawSocket, option: c_int, name: &'static str, value: &str) -> Result<()> {
+        Self::check(option, name, value)?;
         if value.is_empty() {
             set_null(sock, option, name)
         } else {
@@ -389,11 +458,7 @@ impl Set<&str> for Str {
 
 impl Get<String> for Str {
     fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<String> {
-        let mut bytes = get_var(sock, option, name)?;
-        if bytes.last() == Some(&0) {
-            bytes.pop();
-        }
-        String::from_utf8(bytes).map_err(Error::invalid_utf8)
+        Self::from_raw(get_var(sock, option, name)?)
     }
 }
 
@@ -478,11 +543,17 @@ impl<T: IntValue> Set<T> for Typed {
     }
 }
 
+impl Typed {
+    /// The value of a C `int`, which must be one of `T`'s.
+    fn from_raw<T: IntValue>(name: &'static str, raw: c_int) -> Result<T> {
+        T::from_int(raw).ok_or_else(|| unexpected(name, raw))
+    }
+}
+
 impl<T: IntValue> Get<T> for Typed {
     #[inline]
     fn get(sock: &RawSocket, option: c_int, name: &'static str) -> Result<T> {
-        let raw = get_int(sock, option, name)?;
-        T::from_int(raw).ok_or_else(|| unexpected(name, raw))
+        Self::from_raw(name, get_int(sock, option, name)?)
     }
 }
 
@@ -511,3 +582,6 @@ impl Get<std::os::windows::io::RawSocket> for Fd {
             .map(|b| ffi::zmq_fd_t::from_ne_bytes(b).into())
     }
 }
+
+#[cfg(test)]
+mod tests;
