@@ -210,3 +210,96 @@ macro_rules! flags_int_value {
 
 #[cfg(feature = "draft")]
 flags_int_value!(RouterNotify, ReconnectStop);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value of `all` becomes a distinct C value that reads back as
+    /// itself, and `outside` reads as no value.
+    fn round_trips<T: IntValue + Copy + PartialEq + std::fmt::Debug>(all: &[T], outside: &[c_int]) {
+        let raws: Vec<c_int> = all.iter().map(|v| v.to_int()).collect();
+        for (i, (value, raw)) in all.iter().zip(&raws).enumerate() {
+            assert_eq!(T::from_int(*raw), Some(*value), "{value:?}");
+            assert!(!raws[i + 1..].contains(raw), "{value:?} shares {raw}");
+        }
+        for raw in outside {
+            assert!(!raws.contains(raw), "{raw} is a value");
+            assert_eq!(T::from_int(*raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn every_mechanism_round_trips_and_others_are_none() {
+        let all = [
+            Mechanism::Null,
+            Mechanism::Plain,
+            Mechanism::Curve,
+            Mechanism::Gssapi,
+        ];
+        round_trips(&all, &[-1, 4, 99, c_int::MAX]);
+        assert_eq!(Mechanism::Null.to_int(), ffi::ZMQ_NULL);
+        assert_eq!(Mechanism::Curve.to_int(), ffi::ZMQ_CURVE);
+    }
+
+    #[test]
+    fn every_gssapi_name_type_round_trips_and_others_are_none() {
+        let all = [
+            GssapiNameType::HostBased,
+            GssapiNameType::UserName,
+            GssapiNameType::Krb5Principal,
+        ];
+        round_trips(&all, &[-1, 3, 99]);
+        assert_eq!(
+            GssapiNameType::default().to_int(),
+            ffi::ZMQ_GSSAPI_NT_HOSTBASED
+        );
+    }
+
+    #[cfg(feature = "draft")]
+    #[test]
+    fn every_norm_mode_round_trips_and_others_are_none() {
+        let all = [
+            NormMode::Fixed,
+            NormMode::Cc,
+            NormMode::Ccl,
+            NormMode::Cce,
+            NormMode::CceEcnOnly,
+        ];
+        round_trips(&all, &[-1, 5, 99]);
+        assert_eq!(NormMode::default().to_int(), ffi::ZMQ_NORM_CC);
+    }
+
+    #[test]
+    fn every_socket_type_round_trips_and_others_are_none() {
+        round_trips(SocketType::ALL, &[-1, 100, c_int::MIN]);
+    }
+
+    #[test]
+    fn poll_events_keep_every_bit_of_16_and_refuse_wider_values() {
+        for bits in [0, 1, 2, 3, 4, 8, 15, 0x7FFF, -1, i16::MIN as c_int] {
+            let events = PollEvents::from_int(bits).unwrap();
+            assert_eq!(events.to_int(), bits, "{bits:#x}");
+        }
+        assert_eq!(
+            PollEvents::from_int(ffi::ZMQ_POLLIN | ffi::ZMQ_POLLOUT),
+            Some(PollEvents::POLLIN | PollEvents::POLLOUT)
+        );
+        for wide in [0x1_0000, 0x8000, c_int::MAX, i16::MIN as c_int - 1] {
+            assert_eq!(PollEvents::from_int(wide), None, "{wide:#x}");
+        }
+    }
+
+    #[cfg(feature = "draft")]
+    #[test]
+    fn flag_sets_keep_every_bit_even_unknown_ones() {
+        for bits in [0, 1, 2, 3, 0x100, -1] {
+            assert_eq!(RouterNotify::from_int(bits).unwrap().to_int(), bits);
+            assert_eq!(ReconnectStop::from_int(bits).unwrap().to_int(), bits);
+        }
+        assert_eq!(
+            RouterNotify::from_int(ffi::ZMQ_NOTIFY_CONNECT),
+            Some(RouterNotify::CONNECT)
+        );
+    }
+}
