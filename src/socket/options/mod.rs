@@ -253,3 +253,83 @@ impl std::os::windows::io::AsRawSocket for Socket<'_> {
         self.fd().unwrap_or(!0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_codec_with_a_unit_or_a_special_value_documents_it_both_ways() {
+        let notes = [
+            (
+                unit_note!(get Millis),
+                unit_note!(set Millis),
+                "milliseconds",
+            ),
+            (
+                unit_note!(get OptMillis),
+                unit_note!(set OptMillis),
+                "`None` stands for libzmq's -1",
+            ),
+            (
+                unit_note!(get OptSecs),
+                unit_note!(set OptSecs),
+                "`None` stands for libzmq's -1",
+            ),
+            (
+                unit_note!(get OptInt),
+                unit_note!(set OptInt),
+                "`None` stands for libzmq's -1",
+            ),
+            (
+                unit_note!(get Limit),
+                unit_note!(set Limit),
+                "`None` stands for libzmq's 0: no limit",
+            ),
+        ];
+        for (get, set, both) in notes {
+            assert!(get.contains(both), "{get}");
+            assert!(set.starts_with(get.trim_end_matches('.')), "{set}");
+        }
+        for set in [unit_note!(set Millis), unit_note!(set OptSecs)] {
+            assert!(set.contains("rounded up"), "{set}");
+            assert!(set.contains("`i32::MAX`"), "{set}");
+        }
+        assert!(unit_note!(get OptSecs).starts_with("Unit: seconds"));
+        assert!(unit_note!(set Str).contains("NUL"));
+        assert!(unit_note!(get Str).contains("UTF-8"));
+        // Codecs that carry the value as it is add nothing.
+        assert_eq!(unit_note!(get Int), "");
+        assert_eq!(unit_note!(set Bool), "");
+    }
+
+    #[test]
+    fn same_name_compares_every_byte() {
+        const { assert!(same_name("ZMQ_LINGER", "ZMQ_LINGER")) };
+        assert!(same_name("", ""));
+        assert!(!same_name("ZMQ_LINGER", "ZMQ_LINGEr"));
+        assert!(!same_name("ZMQ_LINGER", "ZMQ_LINGER_"));
+        assert!(!same_name("ZMQ_A", ""));
+    }
+
+    #[test]
+    fn only_security_server_options_and_the_zap_domain_rely_on_zap() {
+        use crate::sys::ffi;
+        for option in [
+            ffi::ZMQ_PLAIN_SERVER,
+            ffi::ZMQ_CURVE_SERVER,
+            ffi::ZMQ_GSSAPI_SERVER,
+            ffi::ZMQ_ZAP_DOMAIN,
+        ] {
+            assert!(relies_on_zap(option), "{option}");
+        }
+        for option in [
+            ffi::ZMQ_LINGER,
+            ffi::ZMQ_PLAIN_USERNAME,
+            ffi::ZMQ_CURVE_SERVERKEY,
+            ffi::ZMQ_CURVE_SECRETKEY,
+        ] {
+            assert!(!relies_on_zap(option), "{option}");
+        }
+    }
+}
