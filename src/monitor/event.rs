@@ -13,8 +13,10 @@ use crate::sys::ffi;
 bitflags! {
     /// Which events a [`Monitor`](crate::Monitor) reports (`ZMQ_EVENT_*`).
     ///
-    /// `MonitorEvents::all()` is every event libzmq 4.3 knows
-    /// (`ZMQ_EVENT_ALL`), plus `PIPES_STATS` with the `draft` feature.
+    /// `MonitorEvents::all()` is every event libzmq 4.3 names, plus
+    /// `PIPES_STATS` with the `draft` feature. libzmq's `ZMQ_EVENT_ALL`
+    /// (`0xFFFF`) also sets a bit that names no event; asking for it
+    /// reports nothing more.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub struct MonitorEvents: u64 {
         /// `ZMQ_EVENT_CONNECTED`: a connection to a remote peer was made.
@@ -61,8 +63,9 @@ bitflags! {
 }
 
 impl MonitorEvents {
-    /// Every event this build knows (libzmq's `ZMQ_EVENT_ALL`), by name;
-    /// the same as [`MonitorEvents::all()`].
+    /// Every event this build names: what libzmq's `ZMQ_EVENT_ALL` asks
+    /// for, without its bit that names no event; the same as
+    /// [`MonitorEvents::all()`].
     ///
     /// ```
     /// use zmq4::MonitorEvents;
