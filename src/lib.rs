@@ -139,8 +139,8 @@ pub use proxy::{
     proxy, ProxyControl, ProxyStatistics, SocketStatistics, SteerableProxy, ThreadedProxy,
 };
 pub use socket::{
-    GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError, Sendable,
-    Socket, SocketType, MAX_SUBSCRIPTION_LEN,
+    Attach, GssapiNameType, Mechanism, MultipartSendError, PollEvents, Received, SendError,
+    Sendable, Socket, SocketType, MAX_SUBSCRIPTION_LEN,
 };
 #[cfg(feature = "draft")]
 pub use socket::{NormMode, ReconnectStop, RouterNotify, SharedSocket};

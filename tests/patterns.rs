@@ -446,7 +446,9 @@ fn attach_binds_or_connects_by_prefix_and_type() {
         .unwrap();
     // `c` was bound by `other` despite the DEALER's default.
     let third = socket(&ctx, SocketType::Dealer);
-    third.attach_with_default(&c, false).unwrap();
+    third
+        .attach_with_default(&c, zmq4::Attach::Connect)
+        .unwrap();
 
     for (sock, name) in [(&dealer, b"a"), (&other, b"b")] {
         sock.send(name, NONE).unwrap();

@@ -41,7 +41,14 @@ fuzz_target!(|data: &[u8]| {
             2 => socket.unbind(&endpoint),
             3 => socket.disconnect(&endpoint),
             4 => socket.attach(&endpoint),
-            5 => socket.attach_with_default(&endpoint, op & 0x80 != 0),
+            5 => {
+                let default = if op & 0x80 != 0 {
+                    zmq4::Attach::Bind
+                } else {
+                    zmq4::Attach::Connect
+                };
+                socket.attach_with_default(&endpoint, default)
+            }
             _ => ctx.attached(kind, &endpoint).map(drop),
         };
         let _ = socket.last_endpoint();

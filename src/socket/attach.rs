@@ -6,6 +6,17 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::{Socket, SocketType};
 
+/// What [`Socket::attach_with_default`] does with an endpoint that has
+/// neither `@` (bind) nor `>` (connect) in front: czmq's `serverish`
+/// argument, named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attach {
+    /// Bind it, as a server does (czmq's `serverish = true`).
+    Bind,
+    /// Connect to it, as a client does (`serverish = false`).
+    Connect,
+}
+
 impl SocketType {
     /// Whether an endpoint without `@` or `>` binds (`true`) or connects
     /// (`false`) in [`Socket::attach`].
@@ -59,14 +70,29 @@ impl<'ctx> Socket<'ctx> {
     /// ```
     #[doc(alias = "zsock_attach")]
     pub fn attach(&self, endpoints: &str) -> Result<()> {
-        self.attach_with_default(endpoints, self.kind.binds_by_default())
+        let default = if self.kind.binds_by_default() {
+            Attach::Bind
+        } else {
+            Attach::Connect
+        };
+        self.attach_with_default(endpoints, default)
     }
 
     /// [`attach`](Socket::attach) with an explicit default for endpoints
-    /// without `@` or `>`: bind if `serverish`, else connect, as czmq's
-    /// `zsock_attach(self, endpoints, serverish)`.
+    /// without `@` or `>`, as czmq's `zsock_attach(self, endpoints,
+    /// serverish)`.
+    ///
+    /// ```
+    /// use zmq4::{Attach, Context, SocketType};
+    ///
+    /// let ctx = Context::new()?;
+    /// // A DEALER would connect by default; this one binds both.
+    /// let dealer = ctx.socket(SocketType::Dealer)?;
+    /// dealer.attach_with_default("inproc://doc-attach-d, inproc://doc-attach-e", Attach::Bind)?;
+    /// # Ok::<(), zmq4::Error>(())
+    /// ```
     #[doc(alias = "zsock_attach")]
-    pub fn attach_with_default(&self, endpoints: &str, serverish: bool) -> Result<()> {
+    pub fn attach_with_default(&self, endpoints: &str, default: Attach) -> Result<()> {
         if endpoints.trim().is_empty() {
             return Err(Error::invalid(
                 ErrorKind::InvalidEndpoint,
@@ -80,7 +106,7 @@ impl<'ctx> Socket<'ctx> {
             } else if let Some(rest) = item.strip_prefix('>') {
                 (false, rest.trim_start())
             } else {
-                (serverish, item)
+                (default == Attach::Bind, item)
             };
             if endpoint.is_empty() {
                 return Err(Error::invalid(

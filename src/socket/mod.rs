@@ -14,6 +14,7 @@ mod extras;
 mod guard;
 
 pub use crate::socket_type::SocketType;
+pub use attach::Attach;
 pub(crate) use explain::{explain_option, Op};
 pub use guard::MAX_SUBSCRIPTION_LEN;
 pub use options::{GssapiNameType, Mechanism, PollEvents};

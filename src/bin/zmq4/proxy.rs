@@ -133,7 +133,7 @@ fn open(session: &Session, kind: SocketType, which: &str) -> Result<Socket<'stat
 
 fn attach(socket: &Socket<'_>, endpoints: &str, which: &str) -> Result {
     socket
-        .attach_with_default(endpoints, true)
+        .attach_with_default(endpoints, zmq4::Attach::Bind)
         .doing(|| format!("attach {which} to {endpoints}"))
 }
 
