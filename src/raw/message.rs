@@ -129,7 +129,9 @@ impl RawMessage {
         if len != 0 {
             // SAFETY: the new message has `len` bytes of private content
             // at zmq_msg_data.
-            unsafe { ptr::write_bytes(ffi::zmq_msg_data(placed.as_mut_ptr()).cast::<u8>(), 0, len) };
+            unsafe {
+                ptr::write_bytes(ffi::zmq_msg_data(placed.as_mut_ptr()).cast::<u8>(), 0, len)
+            };
         }
         Ok(placed)
     }

@@ -44,8 +44,10 @@ impl Socket<'_> {
     #[inline]
     pub fn recv(&self, msg: &mut Message, flags: RecvFlags) -> Result<()> {
         let raw_msg = &mut msg.raw;
-        self.blocking(Op::Recv(flags), move |raw| raw.msg_recv(raw_msg, flags.bits()))
-            .map(drop)
+        self.blocking(Op::Recv(flags), move |raw| {
+            raw.msg_recv(raw_msg, flags.bits())
+        })
+        .map(drop)
     }
 
     /// Receives one message frame as a new [`Message`].

@@ -146,7 +146,9 @@ impl Socket<'_> {
             super::guard::check_send(self.kind, msg)?;
         }
         let raw_msg = &mut msg.raw;
-        self.blocking(Op::Send(flags), move |raw| raw.msg_send(raw_msg, flags.bits()))
+        self.blocking(Op::Send(flags), move |raw| {
+            raw.msg_send(raw_msg, flags.bits())
+        })
         .map(drop)
     }
 

@@ -43,7 +43,12 @@ impl Socket<'_> {
     #[doc(alias = "zmq_msg_init_size")]
     #[doc(alias = "zmq_msg_send")]
     #[inline]
-    pub fn send_new(&self, len: usize, flags: SendFlags, fill: impl FnOnce(&mut [u8])) -> Result<()> {
+    pub fn send_new(
+        &self,
+        len: usize,
+        flags: SendFlags,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<()> {
         let mut slot = MaybeUninit::uninit();
         let mut msg = RawMessage::place_zeroed(&mut slot, len)?;
         fill(msg.bytes_mut());
@@ -109,7 +114,9 @@ impl Socket<'_> {
             guard::check_send(self.kind, msg.as_bytes())?;
         }
         let placed: &mut RawMessage = &mut msg;
-        self.blocking(Op::Send(flags), move |raw| raw.msg_send(placed, flags.bits()))?;
+        self.blocking(Op::Send(flags), move |raw| {
+            raw.msg_send(placed, flags.bits())
+        })?;
         msg.sent();
         Ok(())
     }
