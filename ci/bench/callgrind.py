@@ -11,7 +11,8 @@ The cells (environment):
   BENCH_CALLGRIND_TOOLS   "C same zmq4 async" (async: the current-thread
                           runtime; async-multi: two workers); "zmq4+PATH"
                           and "same+PATH" measure another path of the
-                          throughput tools: send_msg_mut, send (copying),
+                          throughput tools: send_msg_mut, send_new
+                          (built in place), send (copying),
                           recv_into (copying), recv_msg (zmq4 only for
                           send_msg_mut and recv_msg); "async+PATH" the
                           async form of send (copying) and recv_msg
@@ -40,7 +41,7 @@ LABEL = {"C": "C tool", "same": "same-calls C", "zmq4": "zmq4",
          "async": "zmq4 async (current-thread)", "async-multi": "zmq4 async (multi-thread)"}
 
 
-SEND_PATHS = {"send_msg", "send_msg_mut", "send"}
+SEND_PATHS = {"send_msg", "send_msg_mut", "send_new", "send"}
 RECV_PATHS = {"recv", "recv_into", "recv_msg"}
 
 

@@ -158,12 +158,14 @@ pub fn timed_roundtrips(
 
 /// How the throughput tools send (`BENCH_SEND`, to measure each of
 /// zmq4's paths): `send_msg` (the default: `Message::with_size_uninit` +
-/// `send_msg`), `send_msg_mut` (the same message through `&mut`) or `send`
-/// (the copying `send(&[u8])` of a buffer written once).
+/// `send_msg`), `send_msg_mut` (the same message through `&mut`),
+/// `send_new` (`send_new_uninit`: the message built where it is sent) or
+/// `send` (the copying `send(&[u8])` of a buffer written once).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SendPath {
     Msg,
     MsgMut,
+    New,
     Copy,
 }
 
@@ -182,9 +184,10 @@ pub fn send_path() -> SendPath {
     match std::env::var("BENCH_SEND").as_deref() {
         Err(_) | Ok("" | "send_msg") => SendPath::Msg,
         Ok("send_msg_mut") => SendPath::MsgMut,
+        Ok("send_new") => SendPath::New,
         Ok("send") => SendPath::Copy,
         Ok(other) => usage(&format!(
-            "BENCH_SEND={other}: send_msg, send_msg_mut or send"
+            "BENCH_SEND={other}: send_msg, send_msg_mut, send_new or send"
         )),
     }
 }
@@ -225,6 +228,18 @@ pub fn sends(s: &Socket, message_size: usize, message_count: i32, fail: fn(Error
                 let mut msg = unsafe { Message::with_size_uninit(message_size) }
                     .unwrap_or_else(|e| fail(e, "zmq_msg_init_size"));
                 if let Err(e) = s.send_msg_mut(&mut msg, SendFlags::empty()) {
+                    fail(e, "zmq_sendmsg");
+                }
+                i += 1;
+            }
+        }
+        SendPath::New => {
+            while i != message_count {
+                // As the C tool: the content is allocated and not written,
+                // and the message is built where it is sent.
+                // SAFETY: as above.
+                let sent = unsafe { s.send_new_uninit(message_size, SendFlags::empty(), |_| {}) };
+                if let Err(e) = sent {
                     fail(e, "zmq_sendmsg");
                 }
                 i += 1;
