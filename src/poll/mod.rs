@@ -40,6 +40,7 @@ pub use crate::raw::PollItem;
 
 impl<'a> PollItem<'a> {
     /// An item that waits for `events` on a ZeroMQ socket.
+    #[inline]
     pub fn from_socket(socket: &'a Socket<'_>, events: PollEvents) -> PollItem<'a> {
         PollItem::from_raw_socket(&socket.raw, events.bits())
     }
@@ -59,41 +60,48 @@ impl<'a> PollItem<'a> {
     }
 
     /// The events this item waits for.
+    #[inline]
     pub fn events(&self) -> PollEvents {
         PollEvents::from_bits_retain(self.events_raw())
     }
 
     /// Changes the events this item waits for (to reuse a slice of items
     /// from one poll to the next).
+    #[inline]
     pub fn set_events(&mut self, events: PollEvents) {
         self.set_events_raw(events.bits());
     }
 
     /// The events that occurred in the last [`poll`] (empty before the
     /// first one).
+    #[inline]
     pub fn revents(&self) -> PollEvents {
         PollEvents::from_bits_retain(self.revents_raw())
     }
 
     /// Whether the last [`poll`] found a message to receive (or data to
     /// read on an OS handle).
+    #[inline]
     pub fn is_readable(&self) -> bool {
         self.revents().contains(PollEvents::POLLIN)
     }
 
     /// Whether the last [`poll`] found that a message can be sent (or
     /// data written on an OS handle).
+    #[inline]
     pub fn is_writable(&self) -> bool {
         self.revents().contains(PollEvents::POLLOUT)
     }
 
     /// Whether the last [`poll`] reported an error condition (only ever
     /// for an OS handle).
+    #[inline]
     pub fn is_error(&self) -> bool {
         self.revents().contains(PollEvents::POLLERR)
     }
 
     /// Whether this item is for `socket`.
+    #[inline]
     pub fn is_socket(&self, socket: &Socket<'_>) -> bool {
         self.polls_socket(&socket.raw)
     }
@@ -157,6 +165,7 @@ impl fmt::Debug for PollItem<'_> {
 /// # Ok::<(), zmq4::Error>(())
 /// ```
 #[doc(alias = "zmq_poll")]
+#[inline]
 pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usize> {
     let timeout_ms = timeout_ms(timeout)?;
     if items.is_empty() {
@@ -169,31 +178,46 @@ pub fn poll(items: &mut [PollItem<'_>], timeout: Option<Duration>) -> Result<usi
     }
 }
 
+// The checks below run on every poll: each is a comparison inlined into
+// the caller, and the error it may build is out of line, so that a poll
+// that passes them costs no more than the `zmq_poll` call.
+
 /// The item count that `zmq_poll` and `zmq_poller_wait_all` take.
+#[inline]
 pub(crate) fn item_count(len: usize) -> Result<c_int> {
-    c_int::try_from(len).map_err(|_| {
-        Error::invalid(
-            ErrorKind::InvalidArgument,
-            format!("too many poll items ({len})"),
-        )
-    })
+    c_int::try_from(len).map_err(|_| too_many_items(len))
+}
+
+#[cold]
+#[inline(never)]
+fn too_many_items(len: usize) -> Error {
+    Error::invalid(
+        ErrorKind::InvalidArgument,
+        format!("too many poll items ({len})"),
+    )
 }
 
 /// Turns a poll timeout into libzmq's milliseconds: -1 for none, durations
 /// rounded up; too large is an error.
+#[inline]
 pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<c_long> {
     let Some(timeout) = timeout else {
         return Ok(-1);
     };
-    crate::time::ceil_units(timeout, Duration::from_millis(1)).ok_or_else(|| {
-        Error::invalid(
-            ErrorKind::InvalidArgument,
-            format!(
-                "poll timeout {timeout:?} is too large (at most {} ms)",
-                c_long::MAX
-            ),
-        )
-    })
+    crate::time::ceil_units(timeout, Duration::from_millis(1))
+        .ok_or_else(|| timeout_too_large(timeout))
+}
+
+#[cold]
+#[inline(never)]
+fn timeout_too_large(timeout: Duration) -> Error {
+    Error::invalid(
+        ErrorKind::InvalidArgument,
+        format!(
+            "poll timeout {timeout:?} is too large (at most {} ms)",
+            c_long::MAX
+        ),
+    )
 }
 
 /// [`left_after_interruption`](crate::socket::left_after_interruption)
@@ -209,6 +233,7 @@ pub(crate) fn left_after_interruption(
 
 /// What a poll over nothing does: sleep for the timeout (libzmq would
 /// overflow its sleep for very long ones, or sleep for ever without one).
+#[cold]
 pub(crate) fn sleep_instead(timeout: Option<Duration>) -> Result<usize> {
     match timeout {
         Some(timeout) => {
@@ -247,15 +272,28 @@ impl Socket<'_> {
     /// # Ok::<(), zmq4::Error>(())
     /// ```
     #[doc(alias = "zmq_poll")]
+    #[inline]
     pub fn poll(&self, events: PollEvents, timeout: Option<Duration>) -> Result<PollEvents> {
         let timeout_ms = timeout_ms(timeout)?;
         let mut item = [PollItem::from_socket(self, events)];
-        let mut wait_ms = timeout_ms;
+        if crate::raw::poll(&mut item, timeout_ms) == -1 {
+            return self.poll_after_error(&mut item, timeout_ms);
+        }
+        Ok(item[0].revents())
+    }
+
+    /// What follows a [`poll`](Socket::poll) that failed: the error, or
+    /// the poll again, for what is left of its time, when a signal
+    /// interrupted it and the context retries.
+    #[cold]
+    #[inline(never)]
+    fn poll_after_error(
+        &self,
+        item: &mut [PollItem<'_>; 1],
+        timeout_ms: c_long,
+    ) -> Result<PollEvents> {
         let mut deadline = None;
         loop {
-            if crate::raw::poll(&mut item, wait_ms) != -1 {
-                return Ok(item[0].revents());
-            }
             // The context's choice on interrupted calls applies (which the
             // free `poll` cannot know); a retried wait keeps its length.
             let err = Error::last();
@@ -263,7 +301,11 @@ impl Socket<'_> {
                 return Err(err);
             }
             match left_after_interruption(&mut deadline, timeout_ms) {
-                Some(left) => wait_ms = left,
+                Some(left) => {
+                    if crate::raw::poll(item, left) != -1 {
+                        return Ok(item[0].revents());
+                    }
+                }
                 None => return Ok(PollEvents::empty()),
             }
         }
