@@ -3,10 +3,12 @@
 //! user data; since entries stay in the order they were added, the ids
 //! beside them are sorted and an event finds its entry by binary search.
 
+use std::iter::FusedIterator;
 use std::os::raw::c_long;
 use std::ptr;
+use std::slice;
 
-use super::Target;
+use super::{Entry, Target};
 use crate::error::{Error, ErrorKind, Result};
 use crate::raw::RawPoller;
 use crate::socket::PollEvents;
@@ -20,6 +22,8 @@ pub(super) struct Backend<'a> {
     next_id: usize,
     /// Where `zmq_poller_wait_all` writes, one slot per entry.
     events: Vec<ffi::zmq_poller_event_t>,
+    /// What the last wait found, in entry order: (index, events).
+    fired: Vec<(usize, PollEvents)>,
 }
 
 const NO_EVENT: ffi::zmq_poller_event_t = ffi::zmq_poller_event_t {
@@ -36,6 +40,7 @@ impl<'a> Backend<'a> {
             ids: Vec::new(),
             next_id: 0,
             events: Vec::new(),
+            fired: Vec::new(),
         }
     }
 
@@ -50,6 +55,7 @@ impl<'a> Backend<'a> {
         let id = self.next_id;
         self.ids.reserve(1);
         self.events.reserve(1);
+        self.fired.reserve(self.events.len() + 1);
         let poller = self.poller()?;
         match target {
             Target::Socket(s) => poller.add_socket(s, id, events.bits())?,
@@ -86,14 +92,12 @@ impl<'a> Backend<'a> {
         Ok(())
     }
 
-    pub(super) fn wait(
-        &mut self,
-        timeout_ms: c_long,
-        fired: &mut Vec<(usize, PollEvents)>,
-    ) -> Result<()> {
+    /// `zmq_poller_wait_all`; how many entries fired (0 on timeout).
+    pub(super) fn wait(&mut self, timeout_ms: c_long) -> Result<usize> {
+        self.fired.clear();
         crate::poll::item_count(self.events.len())?;
         let Some(poller) = self.poller.as_mut() else {
-            return Ok(());
+            return Ok(0);
         };
         let rc = poller.wait_all(&mut self.events, timeout_ms);
         let ready = if rc == -1 {
@@ -108,10 +112,42 @@ impl<'a> Backend<'a> {
         };
         for event in self.events.iter().take(ready) {
             if let Ok(index) = self.ids.binary_search(&event.user_data.addr()) {
-                fired.push((index, PollEvents::from_bits_retain(event.events)));
+                self.fired
+                    .push((index, PollEvents::from_bits_retain(event.events)));
             }
         }
-        fired.sort_unstable_by_key(|&(index, _)| index);
-        Ok(())
+        self.fired.sort_unstable_by_key(|&(index, _)| index);
+        Ok(self.fired.len())
+    }
+
+    /// The `ready` entries that the last wait found, in entry order.
+    pub(super) fn fired<'p, T>(&'p self, entries: &'p [Entry<T>], ready: usize) -> Fired<'p, T> {
+        Fired {
+            entries,
+            fired: self.fired[..ready].iter(),
+        }
     }
 }
+
+/// The entries that the last wait found, by their indexes.
+#[derive(Debug)]
+pub(super) struct Fired<'p, T> {
+    entries: &'p [Entry<T>],
+    fired: slice::Iter<'p, (usize, PollEvents)>,
+}
+
+impl<'p, T> Iterator for Fired<'p, T> {
+    type Item = (&'p T, PollEvents);
+
+    fn next(&mut self) -> Option<(&'p T, PollEvents)> {
+        let entries = self.entries;
+        self.fired
+            .find_map(|&(i, events)| Some((&entries.get(i)?.token, events)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.fired.size_hint()
+    }
+}
+
+impl<T> FusedIterator for Fired<'_, T> {}

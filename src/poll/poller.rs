@@ -2,6 +2,7 @@
 //! caller's choice, polled again and again.
 
 use std::iter::FusedIterator;
+use std::os::raw::c_long;
 use std::time::Duration;
 
 use super::{sleep_instead, timeout_ms, to_zmq_fd, RawFd};
@@ -12,7 +13,10 @@ use crate::sys::ffi;
 
 // Both backends keep their state entry by entry, in the order of
 // `Poller::entries`; `modify` and `remove` are given the index of an entry
-// the poller has just found, so it is always in range.
+// the poller has just found, so it is always in range. `wait` returns how
+// many entries fired, and `fired` then yields that many entries' tokens
+// with their events, in entry order: read from the items of `zmq_poll`
+// themselves, or from what `zmq_poller_wait_all` wrote, sorted.
 #[cfg(feature = "draft")]
 #[path = "native.rs"]
 mod backend;
@@ -113,8 +117,6 @@ struct Entry<T> {
 pub struct Poller<'a, T> {
     /// In the order they were added.
     entries: Vec<Entry<T>>,
-    /// What the last poll found: (index into `entries`, events).
-    fired: Vec<(usize, PollEvents)>,
     backend: backend::Backend<'a>,
     /// Whether a socket added so far belongs to a context that retries
     /// calls interrupted by a signal.
@@ -147,7 +149,6 @@ impl<'a, T> Poller<'a, T> {
     pub fn new() -> Self {
         Poller {
             entries: Vec::new(),
-            fired: Vec::new(),
             backend: backend::Backend::new(),
             retry_eintr: false,
         }
@@ -224,33 +225,42 @@ impl<'a, T> Poller<'a, T> {
     /// then the wait goes on for what is left of the timeout, counted from
     /// the first interruption.
     #[doc(alias = "zmq_poller_wait_all", alias = "zmq_poll", alias = "Poll")]
+    #[inline]
     pub fn poll(&mut self, timeout: Option<Duration>) -> Result<Ready<'_, T>> {
         let timeout_ms = timeout_ms(timeout)?;
-        self.fired.clear();
-        if self.entries.is_empty() {
-            sleep_instead(timeout)?;
+        let fired = if self.entries.is_empty() {
+            sleep_instead(timeout)?
         } else {
-            let mut wait_ms = timeout_ms;
-            let mut deadline = None;
-            loop {
-                match self.backend.wait(wait_ms, &mut self.fired) {
-                    Err(err) if err.kind() == ErrorKind::Interrupted && self.retry_eintr => {
-                        self.fired.clear();
-                        // The retried wait keeps its length; once it is
-                        // spent, nothing fired, as on a timeout.
-                        match super::left_after_interruption(&mut deadline, timeout_ms) {
-                            Some(left) => wait_ms = left,
-                            None => break,
-                        }
-                    }
-                    result => break result?,
-                }
+            match self.backend.wait(timeout_ms) {
+                Ok(fired) => fired,
+                Err(err) => self.wait_after_error(err, timeout_ms)?,
+            }
+        };
+        Ok(Ready {
+            fired: self.backend.fired(&self.entries, fired),
+        })
+    }
+
+    /// What follows a wait that failed: the error, or the wait again for
+    /// what is left of its time when a signal interrupted it and a socket's
+    /// context retries. Out of line, so that a poll keeps to its few
+    /// instructions around libzmq's call.
+    #[cold]
+    #[inline(never)]
+    fn wait_after_error(&mut self, mut err: Error, timeout_ms: c_long) -> Result<usize> {
+        let mut deadline = None;
+        while err.kind() == ErrorKind::Interrupted && self.retry_eintr {
+            // The retried wait keeps its length; once it is spent, nothing
+            // fired, as on a timeout.
+            let Some(left) = super::left_after_interruption(&mut deadline, timeout_ms) else {
+                return Ok(0);
+            };
+            match self.backend.wait(left) {
+                Ok(fired) => return Ok(fired),
+                Err(again) => err = again,
             }
         }
-        Ok(Ready {
-            entries: &self.entries,
-            fired: self.fired.iter(),
-        })
+        Err(err)
     }
 
     fn position(&self, key: Key) -> Option<usize> {
@@ -266,7 +276,6 @@ impl<'a, T> Poller<'a, T> {
             ));
         }
         self.entries.reserve(1);
-        self.fired.reserve(self.entries.len() + 1);
         self.backend.add(target, events)?;
         self.entries.push(Entry { key, token });
         Ok(())
@@ -297,8 +306,7 @@ impl<'a, T> Poller<'a, T> {
 /// the events that occurred, in the order the entries were added.
 #[derive(Debug)]
 pub struct Ready<'p, T> {
-    entries: &'p [Entry<T>],
-    fired: std::slice::Iter<'p, (usize, PollEvents)>,
+    fired: backend::Fired<'p, T>,
 }
 
 impl<T> std::fmt::Debug for Entry<T> {
@@ -312,11 +320,9 @@ impl<T> std::fmt::Debug for Entry<T> {
 impl<'p, T> Iterator for Ready<'p, T> {
     type Item = (&'p T, PollEvents);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let entries = self.entries;
-        self.fired
-            .by_ref()
-            .find_map(|&(i, events)| Some((&entries.get(i)?.token, events)))
+        self.fired.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
