@@ -6,7 +6,7 @@
 # the FFI fails the run. libsodium (CURVE) is not instrumented.
 #
 #   ci/asan.sh [extra cargo args, e.g. --features draft]
-#   ASAN_TESTS="message context" ci/asan.sh   (unit tests and those only)
+#   ASAN_TESTS="security core::message" ci/asan.sh   (unit tests and those only)
 #
 # First a canary proves that libzmq's own code is instrumented (an
 # overflow inside zmq_z85_decode must be reported), then the unit and
@@ -48,16 +48,31 @@ cargo=(cargo +nightly test -Zbuild-std --target "$target" --workspace --features
 echo "ci/asan.sh: ${cargo[*]}"
 echo "ci/asan.sh: CARGO_TARGET_DIR=$CARGO_TARGET_DIR ASAN_OPTIONS=$ASAN_OPTIONS"
 
-# ASAN_TESTS="message context ...": the unit tests and those integration
-# tests only (and the canary), no doctests; what CI runs.
+# ASAN_TESTS="security core::message ...": the unit tests and those
+# integration tests only (and the canary), no doctests; what CI runs. An
+# entry is a test binary (all of its tests) or BINARY::MODULE, the tests of
+# one module of an area binary (those whose names contain `MODULE::`:
+# libtest's filters match substrings).
 selected=(--lib --bins --tests)
+filtered=() # "BINARY FILTER..." per binary run with filters
 if [ -n "${ASAN_TESTS:-}" ]; then
     selected=(--lib --test sanitizer_canary)
-    for t in $ASAN_TESTS; do selected+=(--test "$t"); done
+    declare -A modules=()
+    for t in $ASAN_TESTS; do
+        case "$t" in
+            *::*) modules[${t%%::*}]+=" ${t#*::}::" ;;
+            *) selected+=(--test "$t") ;;
+        esac
+    done
+    for bin in "${!modules[@]}"; do
+        filtered+=("$bin${modules[$bin]}")
+    done
 fi
+built=("${selected[@]}")
+for entry in ${filtered[@]+"${filtered[@]}"}; do built+=(--test "${entry%% *}"); done
 
 start=$SECONDS
-"${cargo[@]}" "${selected[@]}" --no-run
+"${cargo[@]}" "${built[@]}" --no-run
 echo "ci/asan.sh: built in $((SECONDS - start))s"
 
 # The canary: the test must die with the sanitizer's report, from libzmq.
@@ -78,6 +93,11 @@ echo "ci/asan.sh: canary: AddressSanitizer reports an overflow inside libzmq (zm
 
 start=$SECONDS
 "${cargo[@]}" "${selected[@]}"
+for entry in ${filtered[@]+"${filtered[@]}"}; do
+    read -r -a words <<<"$entry"
+    echo "ci/asan.sh: --test ${words[0]} -- ${words[*]:1}"
+    "${cargo[@]}" --test "${words[0]}" -- "${words[@]:1}"
+done
 echo "ci/asan.sh: unit and integration tests passed in $((SECONDS - start))s"
 if [ -n "${ASAN_TESTS:-}" ]; then
     echo "ci/asan.sh: doctests not run (ASAN_TESTS chooses the tests)"

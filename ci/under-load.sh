@@ -4,7 +4,7 @@
 # slow joiner) that an idle machine hides.
 #
 #   ci/under-load.sh RUNS TEST [test-name filter...] [-- cargo args...]
-#   e.g. ci/under-load.sh 20 examples_zguide task_
+#   e.g. ci/under-load.sh 20 examples examples_zguide::task_
 #
 # Builds the test (and the examples, which the example tests run) with
 # cargo, then starts one busy loop per core plus one, and runs the binary

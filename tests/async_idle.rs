@@ -17,10 +17,12 @@
 //!
 //! The scenarios of this file take turns ([`SERIAL`]): the process's CPU
 //! time is the measure, so no other scenario may run meanwhile.
+//!
+//! A binary of its own, not a module of `async_sockets`: the measure is the
+//! whole process's CPU time, which any test running beside it would add to.
 #![cfg(all(feature = "tokio", unix))]
 
-mod async_support;
-mod common;
+mod support;
 
 use std::fmt::Debug;
 use std::future::{poll_fn, Future};
@@ -28,8 +30,8 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use async_support::{drain, fill, on_both_runtimes, socket, thread_cpu, under_valgrind};
 use futures_util::{SinkExt, StreamExt};
+use support::async_rt::{drain, fill, global_socket, on_both_runtimes, thread_cpu, under_valgrind};
 use zmq4::tokio::AsyncSocket;
 use zmq4::{Message, PollEvents, RecvFlags, SendFlags, Socket, SocketType};
 
@@ -143,7 +145,7 @@ where
 /// on that socket's descriptor, and no message.
 fn come_and_go(kind: SocketType, ep: String) -> impl FnMut() + Send + 'static {
     move || {
-        let peer = socket(kind, 1);
+        let peer = global_socket(kind, 1);
         peer.connect(&ep).expect("connect");
         std::thread::sleep(Duration::from_millis(2));
         drop(peer);
@@ -156,10 +158,10 @@ fn come_and_go(kind: SocketType, ep: String) -> impl FnMut() + Send + 'static {
 fn an_idle_receive_costs_nothing_while_the_socket_signals() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     on_both_runtimes("idle receive", || async {
-        let pull = socket(SocketType::Pull, 2);
-        let ep = common::inproc("async-idle-recv");
+        let pull = global_socket(SocketType::Pull, 2);
+        let ep = support::inproc("async-idle-recv");
         pull.bind(&ep).expect("bind");
-        let push = socket(SocketType::Push, 2);
+        let push = global_socket(SocketType::Push, 2);
         push.connect(&ep).expect("connect");
         let mut pull = AsyncSocket::new(pull).expect("async socket");
         let pokes = || come_and_go(SocketType::Push, ep.clone());
@@ -190,7 +192,7 @@ fn an_idle_receive_costs_nothing_while_the_socket_signals() {
         idles("recv_multipart", &mut recv, pokes()).await;
         feed(&["four", "parts"]);
         assert_eq!(
-            common::bytes(&recv.await.expect("recv_multipart")),
+            support::bytes(&recv.await.expect("recv_multipart")),
             [b"four".to_vec(), b"parts".to_vec()]
         );
 
@@ -198,7 +200,7 @@ fn an_idle_receive_costs_nothing_while_the_socket_signals() {
         idles("Stream::next", &mut next, pokes()).await;
         feed(&["five", "parts"]);
         let item = next.await.expect("an item").expect("recv");
-        assert_eq!(common::bytes(&item), [b"five".to_vec(), b"parts".to_vec()]);
+        assert_eq!(support::bytes(&item), [b"five".to_vec(), b"parts".to_vec()]);
     });
 }
 
@@ -207,10 +209,10 @@ fn an_idle_receive_costs_nothing_while_the_socket_signals() {
 /// wait for it. A PAIR takes one peer: others that connect to its
 /// endpoint are attached and dropped again, signals that give no room.
 fn pair_at_its_high_water_mark(name: &str) -> (Socket<'static>, Socket<'static>, String, usize) {
-    let pair = socket(SocketType::Pair, 1);
-    let ep = common::inproc(name);
+    let pair = global_socket(SocketType::Pair, 1);
+    let ep = support::inproc(name);
     pair.bind(&ep).expect("bind");
-    let peer = socket(SocketType::Pair, 1);
+    let peer = global_socket(SocketType::Pair, 1);
     peer.connect(&ep).expect("connect");
     let queued = fill("PAIR", || pair.send("filler", SendFlags::DONTWAIT));
     assert!(queued > 0, "the peer never took a message");
@@ -248,7 +250,7 @@ fn a_send_at_the_high_water_mark_costs_nothing_while_the_socket_signals() {
         drain(&peer, queued);
         send.await.expect("send_multipart after the peer read");
         let got = peer.recv_multipart(RecvFlags::empty()).expect("recv");
-        assert_eq!(common::bytes(&got), [b"late".to_vec(), b"parts".to_vec()]);
+        assert_eq!(support::bytes(&got), [b"late".to_vec(), b"parts".to_vec()]);
 
         let queued = again(&pair);
         let mut send = Box::pin(SinkExt::send(
@@ -259,7 +261,7 @@ fn a_send_at_the_high_water_mark_costs_nothing_while_the_socket_signals() {
         drain(&peer, queued);
         send.await.expect("Sink::send after the peer read");
         let got = peer.recv_multipart(RecvFlags::empty()).expect("recv");
-        assert_eq!(common::bytes(&got), [b"sink".to_vec(), b"parts".to_vec()]);
+        assert_eq!(support::bytes(&got), [b"sink".to_vec(), b"parts".to_vec()]);
     });
 }
 
@@ -273,12 +275,12 @@ fn router_with_a_full_peer() -> (
     Socket<'static>,
     usize,
 ) {
-    let router = socket(SocketType::Router, 1);
+    let router = global_socket(SocketType::Router, 1);
     router.set_router_mandatory(true).expect("router_mandatory");
-    let ep = common::inproc("async-idle-router");
+    let ep = support::inproc("async-idle-router");
     router.bind(&ep).expect("bind");
     let peer = |id: &str| {
-        let dealer = socket(SocketType::Dealer, 1);
+        let dealer = global_socket(SocketType::Dealer, 1);
         dealer.set_routing_id(id).expect("routing_id");
         dealer.connect(&ep).expect("connect");
         dealer

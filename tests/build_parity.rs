@@ -8,6 +8,10 @@
 //! A check that cannot run on this OS says so on stderr and passes for
 //! that reason only. `ci/parity.sh` compares a system and a vendored build
 //! side by side with `examples/build_info.rs`, which runs the same probes.
+//!
+//! A binary of its own: the probes count the eventfd and epoll descriptors
+//! of the whole process (`/proc/self/fd`), which the contexts of any other
+//! test running beside them would add to.
 
 #[path = "support/probe.rs"]
 mod probe;

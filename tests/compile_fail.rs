@@ -1,6 +1,9 @@
 //! What the types forbid, proven by programs that must not compile (run
 //! with trybuild; the expected compiler errors are the `.stderr` files next
 //! to them), and what they allow, proven by static assertions.
+//!
+//! A binary of its own: trybuild compiles the crate again in a target
+//! directory of its own, minutes of work that no other test should wait for.
 
 use zmq4::{Context, ContextBuilder, Error, Message, Socket};
 

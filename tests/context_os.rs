@@ -1,14 +1,18 @@
 //! Context settings that reach the operating system: the scheduling of
 //! libzmq's threads, and signals interrupting `zmq_ctx_term` (Linux).
+//!
+//! A binary of its own, not a module of `core`: it sets the process's
+//! SIGUSR1 disposition and counts handled signals in a process-wide
+//! counter while it signals its own thread for up to 3 s; that is state of
+//! the process, not of one test, and no other test should run under it.
 #![cfg(target_os = "linux")]
 
-mod common;
-mod context_support;
+mod support;
 
 use std::os::raw::c_int;
 use std::time::Duration;
 
-use context_support::{allowed_cpus, exercise};
+use support::context::{allowed_cpus, exercise};
 use zmq4::sys::ffi;
 use zmq4::{Context, ErrorKind, SocketType};
 
@@ -238,9 +242,9 @@ mod interrupted {
     }
 
     fn pair<'c>(ctx: &'c Context, name: &str) -> (zmq4::Socket<'c>, zmq4::Socket<'c>) {
-        let pull = crate::common::socket(ctx, SocketType::Pull);
+        let pull = crate::support::socket(ctx, SocketType::Pull);
         pull.bind(name).unwrap();
-        let push = crate::common::socket(ctx, SocketType::Push);
+        let push = crate::support::socket(ctx, SocketType::Push);
         push.connect(name).unwrap();
         (pull, push)
     }
@@ -340,7 +344,7 @@ mod interrupted {
         let (pull, _push) = pair(&ctx, "inproc://ctx-os-eintr-timeouts");
         let timeout = Duration::from_millis(200);
         pull.set_rcvtimeo(Some(timeout)).unwrap();
-        let lonely = crate::common::socket(&ctx, SocketType::Push);
+        let lonely = crate::support::socket(&ctx, SocketType::Push);
         lonely.set_sndtimeo(Some(timeout)).unwrap();
         let mut poller = zmq4::Poller::new();
         poller.add(&pull, zmq4::PollEvents::POLLIN, ()).unwrap();

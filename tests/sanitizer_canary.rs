@@ -1,6 +1,8 @@
 //! The check that a sanitizer run really watches libzmq's own code, not
 //! only ours: run by `ci/asan.sh`, never by the normal suite (it writes
 //! past a buffer on purpose).
+//!
+//! A binary of its own: `ci/asan.sh` runs it alone and expects it to die.
 
 /// libzmq's `zmq_z85_decode` writes 8 bytes into a 4-byte heap buffer:
 /// AddressSanitizer must stop the process with a report whose top frame

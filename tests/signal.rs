@@ -3,17 +3,20 @@
 //! poll, a send or a proxy, end with exit status 0 and their last line
 //! printed; and `zmq4::signal` itself, in child processes made of this
 //! test binary.
+//!
+//! A binary of its own: `zmq4::signal` installs process-wide handlers for
+//! SIGINT, SIGTERM and SIGHUP, which stay for the life of the process and
+//! would change how any other test in it ends.
 #![cfg(all(unix, feature = "signal"))]
 
-mod common;
-mod examples_support;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use examples_support::{example, free_tcp};
+use support::examples::{example, free_tcp};
 
 /// How long a process may take to end after the signal.
 const END_LIMIT: Duration = Duration::from_secs(10);

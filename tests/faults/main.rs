@@ -7,6 +7,10 @@
 //! messages a run, every pattern, transport and fault) and the long soak
 //! are ignored tests that `ci/faults.sh` runs, writing the table of
 //! `docs/reliability.md`.
+//!
+//! A binary of its own: it runs itself again as the peer processes of its
+//! scenarios (one lowers its own descriptor limit), sends them signals
+//! and times what it sees; `ci/faults.sh` runs it alone.
 #![cfg(target_os = "linux")]
 
 mod full;

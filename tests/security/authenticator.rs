@@ -4,8 +4,8 @@
 use zmq4::auth::{Authenticator, Policy, ZAP_ENDPOINT};
 use zmq4::{Context, ErrorKind, SocketType};
 
-use super::common::socket;
 use super::{exchange_null, handshake_events};
+use crate::support::socket;
 
 #[test]
 fn a_second_authenticator_in_one_context_is_a_clear_error() {
@@ -85,7 +85,7 @@ fn dropping_it_mid_handshake_answers_the_request_under_way() {
             go_rx
                 .lock()
                 .unwrap()
-                .recv_timeout(super::common::TIMEOUT)
+                .recv_timeout(crate::support::TIMEOUT)
                 .ok();
             ZapDecision::deny("decided while stopping")
         }),
@@ -97,7 +97,7 @@ fn dropping_it_mid_handshake_answers_the_request_under_way() {
     let client = socket(&ctx, SocketType::Push);
     client.connect(&server.last_endpoint().unwrap()).unwrap();
     entered
-        .recv_timeout(super::common::TIMEOUT)
+        .recv_timeout(crate::support::TIMEOUT)
         .expect("the callback runs");
     std::thread::scope(|s| {
         s.spawn(|| {

@@ -4,8 +4,8 @@
 use zmq4::auth::{Authenticator, Certificate, Policy};
 use zmq4::{Context, CurveKey, ErrorKind, EventKind, RecvFlags, SendFlags, SocketType};
 
-use super::common::{socket, TempDir};
 use super::{curve, handshake_events, handshake_outcome};
+use crate::support::{socket, TempDir};
 
 const PUBLIC: &str = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
 const SECRET: &str = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";

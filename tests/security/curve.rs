@@ -8,7 +8,7 @@ use zmq4::{
     SocketType,
 };
 
-use super::common::socket;
+use crate::support::socket;
 use super::{assert_refused, curve, handshake_events, handshake_outcome};
 
 #[test]

@@ -7,8 +7,8 @@ use std::time::Duration;
 use zmq4::auth::{Authenticator, Certificate, Policy};
 use zmq4::{Context, CurveKey, RecvFlags, SendFlags, SocketType};
 
-use super::common::{peers, socket, TempDir};
 use super::curve;
+use crate::support::{peers, socket, TempDir};
 
 const LIMIT: Duration = Duration::from_secs(30);
 

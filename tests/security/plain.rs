@@ -5,8 +5,8 @@ use std::io::Write;
 use zmq4::auth::{Authenticator, Credentials, Policy, ZapDecision};
 use zmq4::{Context, ErrorKind, EventKind, Mechanism, RecvFlags, SendFlags, SocketType};
 
-use super::common::socket;
 use super::{assert_refused, handshake_events, handshake_outcome};
+use crate::support::socket;
 
 /// A PULL server with the given setup and a PUSH client with its own,
 /// connected over tcp; returns whether the client's message arrived, and
@@ -70,7 +70,7 @@ fn right_password_in_wrong_password_out() {
 
 #[test]
 fn users_from_a_password_file() {
-    let path = std::env::temp_dir().join(super::common::unique("zmq4-passwords"));
+    let path = std::env::temp_dir().join(crate::support::unique("zmq4-passwords"));
     let mut file = std::fs::File::create(&path).unwrap();
     writeln!(file, "# users\nalice=wonderland\n\nbob=builder=yes").unwrap();
     drop(file);
@@ -102,14 +102,14 @@ fn users_from_a_password_file() {
     );
 
     // A line without '=' and a missing file are clear errors.
-    let bad = std::env::temp_dir().join(super::common::unique("zmq4-bad-passwords"));
+    let bad = std::env::temp_dir().join(crate::support::unique("zmq4-bad-passwords"));
     std::fs::write(&bad, "alice=x\njust-a-name\n").unwrap();
     let err = Policy::new().plain_password_file(&bad).unwrap_err();
     std::fs::remove_file(&bad).ok();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.detail().unwrap().contains("line 2"), "{err}");
     let err = Policy::new()
-        .plain_password_file(std::env::temp_dir().join(super::common::unique("zmq4-missing")))
+        .plain_password_file(std::env::temp_dir().join(crate::support::unique("zmq4-missing")))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
 }
@@ -175,7 +175,7 @@ fn callback_decides_and_attaches_metadata() {
     );
     let server = ctx.socket(SocketType::Pull).unwrap();
     server.set_linger(Some(std::time::Duration::ZERO)).unwrap();
-    server.set_rcvtimeo(Some(super::common::TIMEOUT)).unwrap();
+    server.set_rcvtimeo(Some(crate::support::TIMEOUT)).unwrap();
     // Any domain: "*" applies.
     server.make_plain_server("anything").unwrap();
     let mut mon = server.monitor(handshake_events()).unwrap();

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use zmq4::auth::{Authenticator, Policy, ZapDecision};
 use zmq4::{Context, EventKind, SocketType};
 
-use super::common::{socket, TempDir};
 use super::{handshake_events, handshake_outcome};
+use crate::support::{socket, TempDir};
 
 /// A NULL PULL server in ZAP domain `domain`, IPv6-enabled when `ipv6`,
 /// bound to `bind`, and a PUSH client connecting to the bound port on
@@ -113,7 +113,7 @@ fn raw_request(req: &zmq4::Socket<'_>, frames: &[&[u8]]) -> Vec<Vec<u8>> {
     req.send_multipart(frames.iter().copied(), zmq4::SendFlags::empty())
         .unwrap();
     let reply = req.recv_multipart(zmq4::RecvFlags::empty()).unwrap();
-    super::common::bytes(&reply)
+    crate::support::bytes(&reply)
 }
 
 #[test]
@@ -290,7 +290,7 @@ fn raw_client_claiming_user_id(endpoint: &str) -> std::net::TcpStream {
     // The server's greeting and READY (a short command frame): the
     // handshake is over, a message may follow.
     stream
-        .set_read_timeout(Some(super::common::TIMEOUT))
+        .set_read_timeout(Some(crate::support::TIMEOUT))
         .unwrap();
     let mut greeting = [0u8; 64];
     stream.read_exact(&mut greeting).unwrap();
@@ -335,7 +335,7 @@ fn inproc_connections_never_ask_the_authenticator() {
     auth.set_policy("", Policy::new());
     let server = socket(&ctx, SocketType::Pull);
     server.make_plain_server("").unwrap();
-    let endpoint = super::common::inproc("zap-inproc");
+    let endpoint = crate::support::inproc("zap-inproc");
     server.bind(&endpoint).unwrap();
     let client = socket(&ctx, SocketType::Push);
     client.make_plain_client("nobody", "wrong").unwrap();
