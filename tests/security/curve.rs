@@ -1,15 +1,73 @@
 //! CURVE through the one-call helpers: the right server key talks, a wrong
 //! one does not; allow-listed client keys get in, others do not; User-Id
-//! arrives; a server is never left open by accident.
+//! arrives; a server is never left open by accident. [`curve_pair`] sets
+//! up the server and client that most of them share.
 
 use zmq4::auth::{Authenticator, Policy};
 use zmq4::{
-    Context, CurveKeyPair, ErrorKind, EventKind, Mechanism, ProtocolError, RecvFlags, SendFlags,
-    SocketType,
+    Context, CurveKey, CurveKeyPair, ErrorKind, EventKind, Mechanism, Monitor, ProtocolError,
+    RecvFlags, SendFlags, Socket, SocketType,
 };
 
-use crate::support::socket;
 use super::{assert_refused, curve, handshake_events, handshake_outcome};
+use crate::support::socket;
+
+/// A CURVE server and a client of it over tcp, set up as most tests here
+/// need them: the server with the one-call helper in a ZAP domain, its
+/// monitor watching the handshake, bound; the client connected.
+struct CurvePair<'c> {
+    server: Socket<'c>,
+    /// The server's monitor, watching [`handshake_events`] from before the
+    /// bind.
+    mon: Monitor<'c>,
+    client: Socket<'c>,
+    /// The server's endpoint, for more clients.
+    endpoint: String,
+}
+
+/// A `server` socket serving `server_keys` in ZAP domain `domain`, and a
+/// `client` socket with `client_keys` that takes `trusted` for the
+/// server's public key (the server's own, or an impostor's), connected.
+/// The authenticator and its policies come first: the handshake may start
+/// as soon as this returns.
+#[allow(clippy::too_many_arguments)]
+fn curve_pair<'c>(
+    ctx: &'c Context,
+    server: SocketType,
+    domain: &str,
+    server_keys: &CurveKeyPair,
+    client: SocketType,
+    client_keys: &CurveKeyPair,
+    trusted: &CurveKey,
+) -> CurvePair<'c> {
+    let server = socket(ctx, server);
+    server.make_curve_server(domain, server_keys).unwrap();
+    let mon = server.monitor(handshake_events()).unwrap();
+    server.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = server.last_endpoint().unwrap();
+    let client = curve_client(ctx, client, trusted, client_keys, &endpoint);
+    CurvePair {
+        server,
+        mon,
+        client,
+        endpoint,
+    }
+}
+
+/// A `kind` socket with `keys` that takes `trusted` for the server's
+/// public key, connected to `endpoint`.
+fn curve_client<'c>(
+    ctx: &'c Context,
+    kind: SocketType,
+    trusted: &CurveKey,
+    keys: &CurveKeyPair,
+    endpoint: &str,
+) -> Socket<'c> {
+    let client = socket(ctx, kind);
+    client.make_curve_client(trusted, keys).unwrap();
+    client.connect(endpoint).unwrap();
+    client
+}
 
 #[test]
 fn right_server_key_talks_and_user_id_is_the_client_key() {
@@ -22,17 +80,18 @@ fn right_server_key_talks_and_user_id_is_the_client_key() {
     let auth = Authenticator::new(&ctx).unwrap();
     auth.set_policy("", Policy::new().curve_allow_keys([client_keys.public()]));
 
-    let server = socket(&ctx, SocketType::Rep);
-    server.make_curve_server("", &server_keys).unwrap();
+    // The monitor goes at once (the fields left out are dropped here).
+    let CurvePair { server, client, .. } = curve_pair(
+        &ctx,
+        SocketType::Rep,
+        "",
+        &server_keys,
+        SocketType::Req,
+        &client_keys,
+        server_keys.public(),
+    );
     assert_eq!(server.mechanism().unwrap(), Mechanism::Curve);
     assert!(server.curve_server().unwrap());
-    server.bind("tcp://127.0.0.1:*").unwrap();
-
-    let client = socket(&ctx, SocketType::Req);
-    client
-        .make_curve_client(server_keys.public(), &client_keys)
-        .unwrap();
-    client.connect(&server.last_endpoint().unwrap()).unwrap();
     client.send("ping", SendFlags::empty()).unwrap();
     let msg = server.recv_msg(RecvFlags::empty()).unwrap();
     assert_eq!(&msg[..], b"ping");
@@ -54,16 +113,20 @@ fn wrong_server_key_fails_the_handshake() {
     let auth = Authenticator::new(&ctx).unwrap();
     auth.set_policy("", Policy::new().curve_allow_any());
 
-    let server = socket(&ctx, SocketType::Pull);
-    server.make_curve_server("", &server_keys).unwrap();
-    let mut mon = server.monitor(handshake_events()).unwrap();
-    server.bind("tcp://127.0.0.1:*").unwrap();
-
-    let client = socket(&ctx, SocketType::Push);
-    client
-        .make_curve_client(impostor.public(), &client_keys)
-        .unwrap();
-    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    let CurvePair {
+        server,
+        mut mon,
+        client,
+        ..
+    } = curve_pair(
+        &ctx,
+        SocketType::Pull,
+        "",
+        &server_keys,
+        SocketType::Push,
+        &client_keys,
+        impostor.public(),
+    );
     client.send("secret", SendFlags::DONTWAIT).ok();
 
     assert_eq!(
@@ -88,25 +151,30 @@ fn listed_client_key_in_unlisted_out() {
     let auth = Authenticator::new(&ctx).unwrap();
     auth.set_policy("keys", Policy::new().curve_allow_keys([listed.public()]));
 
-    let server = socket(&ctx, SocketType::Pull);
-    server.make_curve_server("keys", &server_keys).unwrap();
-    let mut mon = server.monitor(handshake_events()).unwrap();
-    server.bind("tcp://127.0.0.1:*").unwrap();
-    let endpoint = server.last_endpoint().unwrap();
-
-    let outsider = socket(&ctx, SocketType::Push);
-    outsider
-        .make_curve_client(server_keys.public(), &unlisted)
-        .unwrap();
-    outsider.connect(&endpoint).unwrap();
+    let CurvePair {
+        server,
+        mut mon,
+        client: outsider,
+        endpoint,
+    } = curve_pair(
+        &ctx,
+        SocketType::Pull,
+        "keys",
+        &server_keys,
+        SocketType::Push,
+        &unlisted,
+        server_keys.public(),
+    );
     outsider.send("let me in", SendFlags::DONTWAIT).ok();
     assert_refused(&mut mon, &server);
 
-    let insider = socket(&ctx, SocketType::Push);
-    insider
-        .make_curve_client(server_keys.public(), &listed)
-        .unwrap();
-    insider.connect(&endpoint).unwrap();
+    let insider = curve_client(
+        &ctx,
+        SocketType::Push,
+        server_keys.public(),
+        &listed,
+        &endpoint,
+    );
     insider.send("hello", SendFlags::empty()).unwrap();
     assert_eq!(handshake_outcome(&mut mon), EventKind::HandshakeSucceeded);
     let msg = server.recv_msg(RecvFlags::empty()).unwrap();
@@ -122,17 +190,21 @@ fn a_domain_without_a_policy_lets_no_one_in() {
     let ctx = Context::new().unwrap();
     let server_keys = CurveKeyPair::generate().unwrap();
     let _auth = Authenticator::new(&ctx).unwrap();
-    let server = socket(&ctx, SocketType::Pull);
-    server
-        .make_curve_server("unconfigured", &server_keys)
-        .unwrap();
-    let mut mon = server.monitor(handshake_events()).unwrap();
-    server.bind("tcp://127.0.0.1:*").unwrap();
-    let client = socket(&ctx, SocketType::Push);
-    client
-        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
-        .unwrap();
-    client.connect(&server.last_endpoint().unwrap()).unwrap();
+    // The client stays until the end: it is the one refused.
+    let CurvePair {
+        server,
+        mut mon,
+        client: _client,
+        ..
+    } = curve_pair(
+        &ctx,
+        SocketType::Pull,
+        "unconfigured",
+        &server_keys,
+        SocketType::Push,
+        &CurveKeyPair::generate().unwrap(),
+        server_keys.public(),
+    );
     assert_refused(&mut mon, &server);
 }
 
@@ -157,11 +229,13 @@ fn an_unguarded_curve_server_must_be_chosen_explicitly() {
     server.make_curve_server_allow_any(&server_keys).unwrap();
     let mut mon = server.monitor(handshake_events()).unwrap();
     server.bind("tcp://127.0.0.1:*").unwrap();
-    let anyone = socket(&ctx, SocketType::Push);
-    anyone
-        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
-        .unwrap();
-    anyone.connect(&server.last_endpoint().unwrap()).unwrap();
+    let anyone = curve_client(
+        &ctx,
+        SocketType::Push,
+        server_keys.public(),
+        &CurveKeyPair::generate().unwrap(),
+        &server.last_endpoint().unwrap(),
+    );
     anyone.send("in", SendFlags::empty()).unwrap();
     assert_eq!(handshake_outcome(&mut mon), EventKind::HandshakeSucceeded);
     let msg = server.recv_msg(RecvFlags::empty()).unwrap();
@@ -180,12 +254,13 @@ fn stranger_outcome(server: &zmq4::Socket<'_>, server_keys: &CurveKeyPair) -> Ev
         }
         e => e,
     };
-    let ctx = server.context();
-    let client = socket(ctx, SocketType::Push);
-    client
-        .make_curve_client(server_keys.public(), &CurveKeyPair::generate().unwrap())
-        .unwrap();
-    client.connect(&endpoint).unwrap();
+    let client = curve_client(
+        server.context(),
+        SocketType::Push,
+        server_keys.public(),
+        &CurveKeyPair::generate().unwrap(),
+        &endpoint,
+    );
     client.send("let me in", SendFlags::DONTWAIT).ok();
     let outcome = handshake_outcome(&mut mon);
     if outcome != EventKind::HandshakeSucceeded {
