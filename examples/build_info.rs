@@ -10,7 +10,7 @@
 //! Comparing the two outputs shows whether the vendored libzmq can do what
 //! the system's can. Exits with status 1 if a probe could not complete.
 
-#[path = "../tests/support/probe.rs"]
+#[path = "build_info/probe.rs"]
 mod probe;
 
 use probe::Probe;

@@ -13,7 +13,7 @@
 //! of the whole process (`/proc/self/fd`), which the contexts of any other
 //! test running beside them would add to.
 
-#[path = "support/probe.rs"]
+#[path = "../examples/build_info/probe.rs"]
 mod probe;
 
 use probe::Probe;

@@ -3,7 +3,10 @@
 //! on a connection, close-on-exec, eventfd signalers and the epoll poller.
 //!
 //! Shared by `examples/build_info.rs` (which prints the results) and
-//! `tests/build_parity.rs` (which asserts them).
+//! `tests/build_parity.rs` (which asserts them). It lives beside the
+//! program that prints it, and the test includes it from here: a test may
+//! use what the package ships, while a program of the package should not
+//! reach into its tests.
 // Off Linux the fd probes are skipped, which leaves their helpers unused.
 #![cfg_attr(not(target_os = "linux"), allow(dead_code, unused_imports))]
 
