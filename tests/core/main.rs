@@ -1,5 +1,5 @@
 //! The core types, each module one of the API's parts: context, errors,
-//! messages, sending and receiving, socket options, the raw layer, the
+//! messages, sending and receiving (and sending a message built in place), socket options, the raw layer, the
 //! linked libzmq's capabilities, the thread-safe socket types, a context
 //! shared between threads, and no send that loses data.
 //!
@@ -16,6 +16,7 @@ mod errors;
 mod message;
 mod nothing_lost;
 mod raw_smoke;
+mod send_new;
 mod send_recv;
 mod shared_context;
 mod socket_options;

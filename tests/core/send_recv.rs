@@ -9,7 +9,7 @@ const NONE: SendFlags = SendFlags::empty();
 const WAIT: RecvFlags = RecvFlags::empty();
 
 /// Two connected PAIR sockets.
-fn pair(ctx: &Context) -> (Socket<'_>, Socket<'_>) {
+pub(crate) fn pair(ctx: &Context) -> (Socket<'_>, Socket<'_>) {
     let endpoint = inproc("send-recv");
     let a = socket(ctx, SocketType::Pair);
     a.bind(&endpoint).unwrap();
