@@ -195,6 +195,11 @@ impl fmt::Debug for Context {
 /// after the last socket is closed. A socket's own
 /// [`set_linger`](crate::Socket::set_linger) overrides it, `None` for
 /// libzmq's "for ever".
+///
+/// SUB (and DISH) sockets start with no linger instead: all they queue for
+/// their peers is their subscriptions, which mean nothing once the socket
+/// is closed, and waiting to deliver them to a publisher that is gone would
+/// hold the program's end for the whole linger.
 pub const DEFAULT_LINGER: Duration = Duration::from_secs(10);
 
 /// The process-wide context of [`Context::global`].
@@ -328,7 +333,8 @@ impl Context {
 
     /// Sets the `LINGER` the sockets made from now on start with (`None`:
     /// wait for ever, as libzmq's own default). Sockets already made keep
-    /// theirs.
+    /// theirs, and SUB and DISH sockets start with none (see
+    /// [`DEFAULT_LINGER`]).
     ///
     /// ```
     /// use std::time::Duration;

@@ -28,6 +28,9 @@ pub enum SocketType {
     ///
     /// A SUB receives nothing until it subscribes
     /// ([`set_subscribe`](crate::Socket::set_subscribe); `""` for everything).
+    /// It starts with a `LINGER` of zero: its queue holds only its
+    /// subscriptions, which nobody needs once it is closed (see
+    /// [`DEFAULT_LINGER`](crate::DEFAULT_LINGER)).
     Sub,
     /// `ZMQ_REQ`: requester, strictly send then receive.
     Req,
@@ -101,6 +104,20 @@ pub enum SocketType {
     /// `ZMQ_CHANNEL` (DRAFT): thread-safe PAIR-like.
     #[cfg(feature = "draft")]
     Channel,
+}
+
+impl SocketType {
+    /// Whether the socket sends nothing of the program's: only
+    /// subscriptions (SUB) or group joins (DISH), which libzmq queues for
+    /// its peers like messages.
+    pub(crate) const fn only_subscribes(self) -> bool {
+        match self {
+            SocketType::Sub => true,
+            #[cfg(feature = "draft")]
+            SocketType::Dish => true,
+            _ => false,
+        }
+    }
 }
 
 impl SocketType {

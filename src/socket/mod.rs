@@ -169,6 +169,11 @@ impl<'ctx> Socket<'ctx> {
         let context = ctx.get();
         let raw = RawSocket::new(&*context.raw()?, kind.as_raw())?;
         if let Some(ms) = context.new_socket_linger() {
+            // What a SUB or a DISH queues for its peers is its
+            // subscriptions (joins), which mean nothing once it is closed:
+            // waiting to deliver them would only hold the context's end,
+            // for the whole linger when the publisher is gone.
+            let ms = if kind.only_subscribes() { 0 } else { ms };
             raw.set_int(ffi::ZMQ_LINGER, ms)?;
         }
         context.socket_opened();
