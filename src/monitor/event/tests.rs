@@ -114,8 +114,9 @@ fn all_events_are_within_libzmqs_event_all() {
 fn every_event_id_reads_its_value_as_the_right_thing() {
     use EventKind::*;
     let value = 0x1_0000_0007u64; // 7, widened with bits above 32
-                                  // An fd is a C int on Unix, cut to 32 bits as the errnos are; on
-                                  // Windows a 64-bit SOCKET, kept whole.
+
+    // An fd is a C int on Unix, cut to 32 bits as the errnos are; on
+    // Windows a 64-bit SOCKET, kept whole.
     #[cfg(unix)]
     let fd = 7;
     #[cfg(not(unix))]
@@ -382,7 +383,7 @@ fn display_names_the_kind_the_endpoint_and_a_remote_when_there_is_one() {
     let ev = v1(ffi::ZMQ_EVENT_LISTENING as u16, 7, b"tcp://127.0.0.1:5555").unwrap();
     assert_eq!(
         ev.to_string(),
-        "Listening { fd } on \"tcp://127.0.0.1:5555\""
+        "Listening { fd: 7 } on \"tcp://127.0.0.1:5555\""
     );
     let with_remote = MonitorEvent::parse_v2(&v2(
         ffi::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u64,
