@@ -40,14 +40,17 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// The newest modification time of the `.rs` files under `dir`.
+/// The newest modification time of the `.rs` files under `dir`, unit
+/// tests (`tests.rs`, which no example is built from) aside.
 fn newest_source(dir: &Path) -> Option<SystemTime> {
     let mut newest = None;
     for entry in std::fs::read_dir(dir).ok()?.flatten() {
         let path = entry.path();
         let time = if path.is_dir() {
             newest_source(&path)
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && path.file_name().is_some_and(|n| n != "tests.rs")
+        {
             modified(&path)
         } else {
             None
