@@ -101,11 +101,13 @@ fn main() {
                 events: ffi::ZMQ_POLLIN as _,
                 revents: 0,
             }];
+            // A C long: 64 bits on Unix, 32 on Windows, where `timeout_ms`
+            // already is one.
+            let timeout_ms = timeout_ms as std::os::raw::c_long;
             for _ in 0..count {
                 // SAFETY: one item, whose socket is open for the whole loop
                 // and used by this thread only.
-                let rc =
-                    unsafe { ffi::zmq_poll(items.as_mut_ptr(), 1, black_box(timeout_ms).into()) };
+                let rc = unsafe { ffi::zmq_poll(items.as_mut_ptr(), 1, black_box(timeout_ms)) };
                 if rc < 0 {
                     let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
                     common::fail("zmq_poll", &zmq4::Error::from_errno(errno));
