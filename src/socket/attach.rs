@@ -18,8 +18,8 @@ pub enum Attach {
 }
 
 impl SocketType {
-    /// Whether an endpoint without `@` or `>` binds (`true`) or connects
-    /// (`false`) in [`Socket::attach`].
+    /// What an endpoint without `@` or `>` does in [`Socket::attach`]:
+    /// [`Attach::Bind`] or [`Attach::Connect`].
     ///
     /// These are the defaults of goczmq's `NewPub`, `NewRouter`, ...
     /// constructors (and of czmq's `zsock_new_*`, which they call): the
@@ -32,16 +32,23 @@ impl SocketType {
     ///
     /// czmq has no constructor for DGRAM, PEER and CHANNEL; they connect,
     /// like PAIR.
-    pub const fn binds_by_default(self) -> bool {
+    ///
+    /// ```
+    /// use zmq4::{Attach, SocketType};
+    ///
+    /// assert_eq!(SocketType::Router.default_attach(), Attach::Bind);
+    /// assert_eq!(SocketType::Dealer.default_attach(), Attach::Connect);
+    /// ```
+    pub const fn default_attach(self) -> Attach {
         match self {
             SocketType::Pub
             | SocketType::XPub
             | SocketType::Rep
             | SocketType::Router
-            | SocketType::Pull => true,
+            | SocketType::Pull => Attach::Bind,
             #[cfg(feature = "draft")]
-            SocketType::Server | SocketType::Radio | SocketType::Gather => true,
-            _ => false,
+            SocketType::Server | SocketType::Radio | SocketType::Gather => Attach::Bind,
+            _ => Attach::Connect,
         }
     }
 }
@@ -50,7 +57,7 @@ impl<'ctx> Socket<'ctx> {
     /// Binds and connects to a comma-separated list of endpoints: `@` in
     /// front of one binds, `>` connects, and one without either does what
     /// the socket type does by default
-    /// ([`SocketType::binds_by_default`]: a ROUTER binds, a DEALER
+    /// ([`SocketType::default_attach`]: a ROUTER binds, a DEALER
     /// connects, as goczmq's `NewRouter` / `NewDealer` do).
     ///
     /// Whitespace around each endpoint is ignored. An empty list or an
@@ -70,12 +77,7 @@ impl<'ctx> Socket<'ctx> {
     /// ```
     #[doc(alias = "zsock_attach")]
     pub fn attach(&self, endpoints: &str) -> Result<()> {
-        let default = if self.kind.binds_by_default() {
-            Attach::Bind
-        } else {
-            Attach::Connect
-        };
-        self.attach_with_default(endpoints, default)
+        self.attach_with_default(endpoints, self.kind.default_attach())
     }
 
     /// [`attach`](Socket::attach) with an explicit default for endpoints

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
-use zmq4::{Context, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
+use zmq4::{Attach, Context, ErrorKind, Message, RecvFlags, SendFlags, Socket, SocketType};
 
 const NONE: SendFlags = SendFlags::empty();
 const WAIT: RecvFlags = RecvFlags::empty();
@@ -444,9 +444,7 @@ fn attach_binds_or_connects_by_prefix_and_type() {
         .unwrap();
     // `c` was bound by `other` despite the DEALER's default.
     let third = socket(&ctx, SocketType::Dealer);
-    third
-        .attach_with_default(&c, zmq4::Attach::Connect)
-        .unwrap();
+    third.attach_with_default(&c, Attach::Connect).unwrap();
 
     for (sock, name) in [(&dealer, b"a"), (&other, b"b")] {
         sock.send(name, NONE).unwrap();
@@ -458,13 +456,14 @@ fn attach_binds_or_connects_by_prefix_and_type() {
 }
 
 #[test]
-fn binds_by_default_follows_goczmq() {
+fn default_attach_follows_goczmq() {
     use SocketType::*;
     for kind in SocketType::ALL {
-        let expected = matches!(kind, Pub | XPub | Rep | Router | Pull);
+        let binds = matches!(kind, Pub | XPub | Rep | Router | Pull);
         #[cfg(feature = "draft")]
-        let expected = expected || matches!(kind, Server | Radio | Gather);
-        assert_eq!(kind.binds_by_default(), expected, "{kind}");
+        let binds = binds || matches!(kind, Server | Radio | Gather);
+        let expected = if binds { Attach::Bind } else { Attach::Connect };
+        assert_eq!(kind.default_attach(), expected, "{kind}");
     }
 }
 
