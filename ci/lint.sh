@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "ci/lint.sh: ci/layers.py (no module uses a higher layer)"
+python3 ci/layers.py --self-test
 python3 ci/layers.py
 
 echo "ci/lint.sh: cargo fmt --all --check"
