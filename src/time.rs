@@ -46,9 +46,10 @@ mod tests {
     use super::*;
     use std::os::raw::{c_int, c_long};
 
-    /// The definition: 128-bit nanoseconds, divided rounding up.
+    /// The definition, 128-bit nanoseconds divided rounding up, which
+    /// `ceil_units` falls back to.
     fn reference<T: TryFrom<u128>>(d: Duration, unit: Duration) -> Option<T> {
-        T::try_from(d.as_nanos().div_ceil(unit.as_nanos())).ok()
+        ceil_units_u128(d, unit)
     }
 
     const NS: Duration = Duration::from_nanos(1);
