@@ -187,7 +187,10 @@ impl OptInt {
         }
     }
 
-    /// The value of a 64-bit integer: any negative number is `None`.
+    /// The value of a 64-bit integer (`ZMQ_MAXMSGSIZE`): any negative
+    /// number is `None`, because libzmq reads it so (a limit is a value
+    /// `>= 0`) and accepts any from another binding's setter. A C `int`
+    /// option's setter takes -1 alone, so another negative is reported.
     fn from_raw64(raw: i64) -> Option<i64> {
         (raw >= 0).then_some(raw)
     }
