@@ -14,7 +14,8 @@ use crate::sys::{cvt, ffi, Errno};
 /// `zmq_msg_init*` call writes it, as C code does. Every safe method keeps
 /// it initialised, and no safe method exposes bytes that were never
 /// written: a message whose content is left as allocated can only be made
-/// through the `unsafe` [`with_size_uninit`](RawMessage::with_size_uninit).
+/// through the `unsafe` [`with_size_uninit`](RawMessage::with_size_uninit),
+/// or as a [`PlacedUninit`], which cannot be read.
 #[repr(transparent)]
 pub(crate) struct RawMessage(ffi::zmq_msg_t);
 
@@ -123,34 +124,37 @@ impl RawMessage {
         slot: &mut MaybeUninit<RawMessage>,
         len: usize,
     ) -> Result<Placed<'_>, Errno> {
-        // SAFETY: every byte of the content is written below, before
-        // anything can read it.
-        let mut placed = unsafe { Self::place_uninit(slot, len)? };
+        let mut placed = Self::place_uninit(slot, len)?;
         if len != 0 {
             // SAFETY: the new message has `len` bytes of private content
             // at zmq_msg_data.
             unsafe {
-                ptr::write_bytes(ffi::zmq_msg_data(placed.as_mut_ptr()).cast::<u8>(), 0, len)
+                ptr::write_bytes(
+                    ffi::zmq_msg_data(placed.0.as_mut_ptr()).cast::<u8>(),
+                    0,
+                    len,
+                )
             };
         }
-        Ok(placed)
+        // SAFETY: every byte of the content was zeroed just above.
+        Ok(unsafe { placed.assume_init() })
     }
 
     /// A message of `len` bytes whose content is left as libzmq allocated
-    /// it, built in `slot` and never moved.
-    ///
-    /// # Safety
-    /// As for [`init_size_uninit`](Self::init_size_uninit).
+    /// it, built in `slot` and never moved. Nothing can read the content
+    /// through a [`PlacedUninit`]; [`PlacedUninit::assume_init`] makes it a
+    /// [`Placed`] once every byte was written.
     #[inline(always)]
-    pub(crate) unsafe fn place_uninit(
+    pub(crate) fn place_uninit(
         slot: &mut MaybeUninit<RawMessage>,
         len: usize,
-    ) -> Result<Placed<'_>, Errno> {
-        // SAFETY: the caller takes over the contract on the content.
+    ) -> Result<PlacedUninit<'_>, Errno> {
+        // SAFETY: the content is read by nothing until `assume_init`, whose
+        // caller takes the contract over.
         unsafe { Self::init_size_uninit(slot, len)? };
         // SAFETY: init_size_uninit succeeded, so the slot holds an
         // initialised message, which `Placed` closes unless it is sent.
-        Ok(Placed(unsafe { slot.assume_init_mut() }, len))
+        Ok(PlacedUninit(Placed(unsafe { slot.assume_init_mut() }, len)))
     }
 
     /// A message holding a copy of `data`.
@@ -322,7 +326,8 @@ impl RawMessage {
         }
         // SAFETY: the message is initialised and its content was written
         // (only `with_size_uninit`, an unsafe fn, makes it otherwise, and
-        // its caller promises to write it first). zmq_msg_data does not
+        // its caller promises to write it first; a `PlacedUninit` gives no
+        // access to its message until the unsafe `assume_init`). zmq_msg_data does not
         // change the message; the pointer is valid for `size` bytes while
         // the message is alive and unchanged, which the borrow guarantees.
         unsafe {
@@ -494,7 +499,9 @@ impl Default for RawMessage {
 }
 
 /// A fresh message (made by `zmq_msg_init_size`) in a slot of its
-/// caller's frame, where it is sent from without being moved.
+/// caller's frame, where it is sent from without being moved. Every byte
+/// of its content was written: [`RawMessage::place_zeroed`] zeroed them, or
+/// the caller of [`PlacedUninit::assume_init`] wrote them.
 ///
 /// Dropping it closes the message (`zmq_msg_close`). [`sent`](Self::sent)
 /// forgets it instead, after libzmq took the content and left an empty
@@ -502,35 +509,21 @@ impl Default for RawMessage {
 pub(crate) struct Placed<'slot>(&'slot mut RawMessage, usize);
 
 impl Placed<'_> {
-    /// The content, all the bytes the message was made with, as memory that
-    /// may hold anything. Writing is the only use: the bytes are this
-    /// message's own (it was made by `zmq_msg_init_size` and is shared with
-    /// nothing).
+    /// The content, all the bytes the message was made with.
     #[inline(always)]
-    pub(crate) fn uninit_bytes_mut(&mut self) -> &mut [MaybeUninit<u8>] {
-        // The size it was made with: asking libzmq would cost a call.
+    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
         let size = self.1;
         if size == 0 {
             return &mut [];
         }
         // SAFETY: the message has `size` bytes of private content at
-        // zmq_msg_data, valid while it is exclusively borrowed; viewing
-        // them as MaybeUninit<u8> claims nothing about their values.
+        // zmq_msg_data (made by zmq_msg_init_size, shared with nothing),
+        // valid while it is exclusively borrowed, and a `Placed` has every
+        // one of them written (its type's invariant, above).
         unsafe {
             let data = ffi::zmq_msg_data(self.0.as_mut_ptr());
-            std::slice::from_raw_parts_mut(data.cast::<MaybeUninit<u8>>(), size)
+            std::slice::from_raw_parts_mut(data.cast::<u8>(), size)
         }
-    }
-
-    /// The content, for a message whose every byte was written (made by
-    /// [`RawMessage::place_zeroed`], or filled completely).
-    #[inline(always)]
-    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
-        let bytes = self.uninit_bytes_mut();
-        // SAFETY: a message from `place_zeroed` has every byte written; one
-        // from the unsafe `place_uninit` is covered by that function's
-        // contract (nothing reads the content before it was written).
-        unsafe { &mut *(bytes as *mut [MaybeUninit<u8>] as *mut [u8]) }
     }
 
     /// The message after a successful `zmq_msg_send`: libzmq re-initialised
@@ -540,6 +533,41 @@ impl Placed<'_> {
     #[inline(always)]
     pub(crate) fn sent(self) {
         std::mem::forget(self);
+    }
+}
+
+/// A [`Placed`] message whose content is not written yet: it has no way to
+/// read it (no `Deref` to [`RawMessage`]), only to write it. Dropping it
+/// closes the message.
+pub(crate) struct PlacedUninit<'slot>(Placed<'slot>);
+
+impl<'slot> PlacedUninit<'slot> {
+    /// The content, all the bytes the message was made with, as memory that
+    /// may hold anything.
+    #[inline(always)]
+    pub(crate) fn uninit_bytes_mut(&mut self) -> &mut [MaybeUninit<u8>] {
+        // The size it was made with: asking libzmq would cost a call.
+        let size = self.0 .1;
+        if size == 0 {
+            return &mut [];
+        }
+        // SAFETY: the message has `size` bytes of private content at
+        // zmq_msg_data, valid while it is exclusively borrowed; viewing
+        // them as MaybeUninit<u8> claims nothing about their values.
+        unsafe {
+            let data = ffi::zmq_msg_data(self.0 .0.as_mut_ptr());
+            std::slice::from_raw_parts_mut(data.cast::<MaybeUninit<u8>>(), size)
+        }
+    }
+
+    /// The message, to be read or sent.
+    ///
+    /// # Safety
+    /// Every byte of the content was written (through
+    /// [`uninit_bytes_mut`](Self::uninit_bytes_mut) or its pointer).
+    #[inline(always)]
+    pub(crate) unsafe fn assume_init(self) -> Placed<'slot> {
+        self.0
     }
 }
 

@@ -99,11 +99,10 @@ impl Socket<'_> {
         fill: impl FnOnce(&mut [MaybeUninit<u8>]),
     ) -> Result<()> {
         let mut slot = MaybeUninit::uninit();
-        // SAFETY: the caller promises that `fill` writes every byte; the
-        // content is read by nothing but libzmq's send.
-        let mut msg = unsafe { RawMessage::place_uninit(&mut slot, len)? };
+        let mut msg = RawMessage::place_uninit(&mut slot, len)?;
         fill(msg.uninit_bytes_mut());
-        self.send_placed(msg, flags)
+        // SAFETY: the caller promises that `fill` wrote every byte.
+        self.send_placed(unsafe { msg.assume_init() }, flags)
     }
 
     /// Sends a placed message, leaving it in its slot once libzmq took it.
