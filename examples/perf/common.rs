@@ -159,7 +159,7 @@ pub fn timed_roundtrips(
 /// How the throughput tools send (`BENCH_SEND`, to measure each of
 /// zmq4's paths): `send_msg` (the default: `Message::with_size_uninit` +
 /// `send_msg`), `send_msg_mut` (the same message through `&mut`),
-/// `send_new` (`send_new_uninit`: the message built where it is sent) or
+/// `send_new` (the message built, zeroed, where it is sent) or
 /// `send` (the copying `send(&[u8])` of a buffer written once).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SendPath {
@@ -235,10 +235,9 @@ pub fn sends(s: &Socket, message_size: usize, message_count: i32, fail: fn(Error
         }
         SendPath::New => {
             while i != message_count {
-                // As the C tool: the content is allocated and not written,
-                // and the message is built where it is sent.
-                // SAFETY: as above.
-                let sent = unsafe { s.send_new_uninit(message_size, SendFlags::empty(), |_| {}) };
+                // The message is built where it is sent, its content
+                // zeroed (the C loop's memset).
+                let sent = s.send_new(message_size, SendFlags::empty(), |_| {});
                 if let Err(e) = sent {
                     fail(e, "zmq_sendmsg");
                 }

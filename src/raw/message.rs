@@ -14,8 +14,7 @@ use crate::sys::{cvt, ffi, Errno};
 /// `zmq_msg_init*` call writes it, as C code does. Every safe method keeps
 /// it initialised, and no safe method exposes bytes that were never
 /// written: a message whose content is left as allocated can only be made
-/// through the `unsafe` [`with_size_uninit`](RawMessage::with_size_uninit),
-/// or as a [`PlacedUninit`], which cannot be read.
+/// through the `unsafe` [`with_size_uninit`](RawMessage::with_size_uninit).
 #[repr(transparent)]
 pub(crate) struct RawMessage(ffi::zmq_msg_t);
 
@@ -124,37 +123,18 @@ impl RawMessage {
         slot: &mut MaybeUninit<RawMessage>,
         len: usize,
     ) -> Result<Placed<'_>, Errno> {
-        let mut placed = Self::place_uninit(slot, len)?;
-        if len != 0 {
-            // SAFETY: the new message has `len` bytes of private content
-            // at zmq_msg_data.
-            unsafe {
-                ptr::write_bytes(
-                    ffi::zmq_msg_data(placed.0.as_mut_ptr()).cast::<u8>(),
-                    0,
-                    len,
-                )
-            };
-        }
-        // SAFETY: every byte of the content was zeroed just above.
-        Ok(unsafe { placed.assume_init() })
-    }
-
-    /// A message of `len` bytes whose content is left as libzmq allocated
-    /// it, built in `slot` and never moved. Nothing can read the content
-    /// through a [`PlacedUninit`]; [`PlacedUninit::assume_init`] makes it a
-    /// [`Placed`] once every byte was written.
-    #[inline(always)]
-    pub(crate) fn place_uninit(
-        slot: &mut MaybeUninit<RawMessage>,
-        len: usize,
-    ) -> Result<PlacedUninit<'_>, Errno> {
-        // SAFETY: the content is read by nothing until `assume_init`, whose
-        // caller takes the contract over.
+        // SAFETY: every byte of the content is written below, before
+        // anything can read it.
         unsafe { Self::init_size_uninit(slot, len)? };
         // SAFETY: init_size_uninit succeeded, so the slot holds an
         // initialised message, which `Placed` closes unless it is sent.
-        Ok(PlacedUninit(Placed(unsafe { slot.assume_init_mut() }, len)))
+        let msg = unsafe { slot.assume_init_mut() };
+        if len != 0 {
+            // SAFETY: the new message has `len` bytes of private content
+            // at zmq_msg_data.
+            unsafe { ptr::write_bytes(ffi::zmq_msg_data(msg.as_mut_ptr()).cast::<u8>(), 0, len) };
+        }
+        Ok(Placed(msg, len))
     }
 
     /// A message holding a copy of `data`.
@@ -326,8 +306,7 @@ impl RawMessage {
         }
         // SAFETY: the message is initialised and its content was written
         // (only `with_size_uninit`, an unsafe fn, makes it otherwise, and
-        // its caller promises to write it first; a `PlacedUninit` gives no
-        // access to its message until the unsafe `assume_init`). zmq_msg_data does not
+        // its caller promises to write it first). zmq_msg_data does not
         // change the message; the pointer is valid for `size` bytes while
         // the message is alive and unchanged, which the borrow guarantees.
         unsafe {
@@ -500,8 +479,8 @@ impl Default for RawMessage {
 
 /// A fresh message (made by `zmq_msg_init_size`) in a slot of its
 /// caller's frame, where it is sent from without being moved. Every byte
-/// of its content was written: [`RawMessage::place_zeroed`] zeroed them, or
-/// the caller of [`PlacedUninit::assume_init`] wrote them.
+/// of its content was written: [`RawMessage::place_zeroed`], the one way
+/// to make it, zeroes them.
 ///
 /// Dropping it closes the message (`zmq_msg_close`). [`sent`](Self::sent)
 /// forgets it instead, after libzmq took the content and left an empty
@@ -533,41 +512,6 @@ impl Placed<'_> {
     #[inline(always)]
     pub(crate) fn sent(self) {
         std::mem::forget(self);
-    }
-}
-
-/// A [`Placed`] message whose content is not written yet: it has no way to
-/// read it (no `Deref` to [`RawMessage`]), only to write it. Dropping it
-/// closes the message.
-pub(crate) struct PlacedUninit<'slot>(Placed<'slot>);
-
-impl<'slot> PlacedUninit<'slot> {
-    /// The content, all the bytes the message was made with, as memory that
-    /// may hold anything.
-    #[inline(always)]
-    pub(crate) fn uninit_bytes_mut(&mut self) -> &mut [MaybeUninit<u8>] {
-        // The size it was made with: asking libzmq would cost a call.
-        let size = self.0 .1;
-        if size == 0 {
-            return &mut [];
-        }
-        // SAFETY: the message has `size` bytes of private content at
-        // zmq_msg_data, valid while it is exclusively borrowed; viewing
-        // them as MaybeUninit<u8> claims nothing about their values.
-        unsafe {
-            let data = ffi::zmq_msg_data(self.0 .0.as_mut_ptr());
-            std::slice::from_raw_parts_mut(data.cast::<MaybeUninit<u8>>(), size)
-        }
-    }
-
-    /// The message, to be read or sent.
-    ///
-    /// # Safety
-    /// Every byte of the content was written (through
-    /// [`uninit_bytes_mut`](Self::uninit_bytes_mut) or its pointer).
-    #[inline(always)]
-    pub(crate) unsafe fn assume_init(self) -> Placed<'slot> {
-        self.0
     }
 }
 

@@ -23,6 +23,12 @@ impl Socket<'_> {
     /// with [`send_msg`](Socket::send_msg). A message that is not sent (an
     /// error, or a panic in `fill`) is closed, and its content dropped.
     ///
+    /// The content starts zeroed, so `fill` may leave bytes unwritten. A
+    /// large frame that is written completely some other way can skip the
+    /// zeroing with the `unsafe`
+    /// [`Message::with_size_uninit`](crate::Message::with_size_uninit) and
+    /// [`send_msg`](Socket::send_msg).
+    ///
     /// ```
     /// use zmq4::{Context, RecvFlags, SendFlags, SocketType};
     ///
@@ -53,56 +59,6 @@ impl Socket<'_> {
         let mut msg = RawMessage::place_zeroed(&mut slot, len)?;
         fill(msg.bytes_mut());
         self.send_placed(msg, flags)
-    }
-
-    /// [`send_new`](Socket::send_new) without zeroing the content first:
-    /// `fill` gets the bytes as libzmq allocated them.
-    ///
-    /// Where `fill` writes every byte, this saves the zeroing, which
-    /// matters for large frames.
-    ///
-    /// # Safety
-    /// `fill` must write every byte of the slice it is given. The bytes it
-    /// leaves unwritten are sent as whatever the memory held before (for a
-    /// frame of up to 33 bytes, the stack; above, the heap): other data of
-    /// this process would reach the peer.
-    ///
-    /// ```
-    /// use zmq4::{Context, RecvFlags, SendFlags, SocketType};
-    ///
-    /// let ctx = Context::new()?;
-    /// let a = ctx.socket(SocketType::Pair)?;
-    /// a.bind("inproc://doc-send-new-uninit")?;
-    /// let b = ctx.socket(SocketType::Pair)?;
-    /// b.connect("inproc://doc-send-new-uninit")?;
-    ///
-    /// let payload = [0xAB_u8; 4096];
-    /// // SAFETY: the closure writes all 4096 bytes.
-    /// unsafe {
-    ///     a.send_new_uninit(payload.len(), SendFlags::empty(), |frame| {
-    ///         for (dst, src) in frame.iter_mut().zip(&payload) {
-    ///             dst.write(*src);
-    ///         }
-    ///     })?;
-    /// }
-    /// assert_eq!(b.recv_bytes(RecvFlags::empty())?, payload);
-    /// # Ok::<(), zmq4::Error>(())
-    /// ```
-    #[doc(alias = "zmq_msg_init_size")]
-    #[doc(alias = "zmq_msg_send")]
-    #[inline]
-    #[allow(unsafe_code)] // A public `unsafe fn`: the caller promises to write the content.
-    pub unsafe fn send_new_uninit(
-        &self,
-        len: usize,
-        flags: SendFlags,
-        fill: impl FnOnce(&mut [MaybeUninit<u8>]),
-    ) -> Result<()> {
-        let mut slot = MaybeUninit::uninit();
-        let mut msg = RawMessage::place_uninit(&mut slot, len)?;
-        fill(msg.uninit_bytes_mut());
-        // SAFETY: the caller promises that `fill` wrote every byte.
-        self.send_placed(unsafe { msg.assume_init() }, flags)
     }
 
     /// Sends a placed message, leaving it in its slot once libzmq took it.

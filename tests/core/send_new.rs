@@ -1,5 +1,4 @@
-//! Sending a message built where it is sent: `send_new` and
-//! `send_new_uninit`.
+//! Sending a message built where it is sent: `send_new`.
 
 use std::time::Duration;
 
@@ -35,19 +34,16 @@ fn send_new_writes_the_frame_where_it_is_sent() {
 }
 
 #[test]
-fn send_new_uninit_sends_what_fill_wrote() {
+fn send_new_sends_what_fill_wrote() {
     let ctx = Context::new().unwrap();
     let (a, b) = pair(&ctx);
     for len in [0usize, 5, 33, 34, 4096] {
-        // SAFETY: the closure writes every byte.
-        unsafe {
-            a.send_new_uninit(len, NONE, |frame| {
-                assert_eq!(frame.len(), len);
-                for byte in frame.iter_mut() {
-                    byte.write(0x5A);
-                }
-            })
-        }
+        a.send_new(len, NONE, |frame| {
+            assert_eq!(frame.len(), len);
+            for byte in frame.iter_mut() {
+                *byte = 0x5A;
+            }
+        })
         .unwrap();
         assert_eq!(b.recv_bytes(WAIT).unwrap(), vec![0x5A; len]);
     }
