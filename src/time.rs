@@ -46,12 +46,6 @@ mod tests {
     use super::*;
     use std::os::raw::{c_int, c_long};
 
-    /// The definition, 128-bit nanoseconds divided rounding up, which
-    /// `ceil_units` falls back to.
-    fn reference<T: TryFrom<u128>>(d: Duration, unit: Duration) -> Option<T> {
-        ceil_units_u128(d, unit)
-    }
-
     const NS: Duration = Duration::from_nanos(1);
     const MS: Duration = Duration::from_millis(1);
     const SEC: Duration = Duration::from_secs(1);
@@ -119,12 +113,14 @@ mod tests {
         Some(Duration::new(secs, (n % u128::from(NANOS_PER_SEC)) as u32))
     }
 
+    /// `ceil_units` against the definition it falls back to: 128-bit
+    /// nanoseconds divided rounding up.
     fn same_as_reference(d: Duration, unit: Duration) {
         macro_rules! check {
             ($($t:ty),*) => {$(
                 assert_eq!(
                     ceil_units::<$t>(d, unit),
-                    reference::<$t>(d, unit),
+                    ceil_units_u128::<$t>(d, unit),
                     "{} {d:?} / {unit:?}",
                     stringify!($t)
                 );
