@@ -116,25 +116,38 @@ impl RawMessage {
         }
     }
 
-    /// A message of `len` zero bytes built in `slot`, where it stays until
-    /// it is sent or dropped: the 64-byte struct is never moved.
+    /// A message of `len` bytes built in `slot`, zeroed, then written by
+    /// `fill`; it stays in `slot` until it is sent or dropped: the 64-byte
+    /// struct is never moved. If `fill` panics, the message is closed.
     #[inline(always)]
-    pub(crate) fn place_zeroed(
+    pub(crate) fn place_filled(
         slot: &mut MaybeUninit<RawMessage>,
         len: usize,
+        fill: impl FnOnce(&mut [u8]),
     ) -> Result<Placed<'_>, Errno> {
-        // SAFETY: every byte of the content is written below, before
+        // SAFETY: every byte of the content is zeroed below, before
         // anything can read it.
         unsafe { Self::init_size_uninit(slot, len)? };
         // SAFETY: init_size_uninit succeeded, so the slot holds an
-        // initialised message, which `Placed` closes unless it is sent.
-        let msg = unsafe { slot.assume_init_mut() };
-        if len != 0 {
-            // SAFETY: the new message has `len` bytes of private content
-            // at zmq_msg_data.
-            unsafe { ptr::write_bytes(ffi::zmq_msg_data(msg.as_mut_ptr()).cast::<u8>(), 0, len) };
+        // initialised message, which `Placed` closes unless it is sent
+        // (on a panic in `fill` too).
+        let placed = Placed(unsafe { slot.assume_init_mut() });
+        if len == 0 {
+            fill(&mut []);
+        } else {
+            // SAFETY: the new message has `len` bytes of private content at
+            // zmq_msg_data (made by zmq_msg_init_size, shared with nothing;
+            // inside the struct for a small one, which `slot` keeps in
+            // place), all zeroed before the slice is made; the slice is
+            // gone before `placed` is returned or dropped.
+            let bytes = unsafe {
+                let data = ffi::zmq_msg_data(placed.0.as_mut_ptr()).cast::<u8>();
+                ptr::write_bytes(data, 0, len);
+                std::slice::from_raw_parts_mut(data, len)
+            };
+            fill(bytes);
         }
-        Ok(Placed(msg, len))
+        Ok(placed)
     }
 
     /// A message holding a copy of `data`.
@@ -478,33 +491,15 @@ impl Default for RawMessage {
 }
 
 /// A fresh message (made by `zmq_msg_init_size`) in a slot of its
-/// caller's frame, where it is sent from without being moved. Every byte
-/// of its content was written: [`RawMessage::place_zeroed`], the one way
-/// to make it, zeroes them.
+/// caller's frame, where it is sent from without being moved; made by
+/// [`RawMessage::place_filled`].
 ///
 /// Dropping it closes the message (`zmq_msg_close`). [`sent`](Self::sent)
 /// forgets it instead, after libzmq took the content and left an empty
 /// message that holds nothing.
-pub(crate) struct Placed<'slot>(&'slot mut RawMessage, usize);
+pub(crate) struct Placed<'slot>(&'slot mut RawMessage);
 
 impl Placed<'_> {
-    /// The content, all the bytes the message was made with.
-    #[inline(always)]
-    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
-        let size = self.1;
-        if size == 0 {
-            return &mut [];
-        }
-        // SAFETY: the message has `size` bytes of private content at
-        // zmq_msg_data (made by zmq_msg_init_size, shared with nothing),
-        // valid while it is exclusively borrowed, and a `Placed` has every
-        // one of them written (its type's invariant, above).
-        unsafe {
-            let data = ffi::zmq_msg_data(self.0.as_mut_ptr());
-            std::slice::from_raw_parts_mut(data.cast::<u8>(), size)
-        }
-    }
-
     /// The message after a successful `zmq_msg_send`: libzmq re-initialised
     /// it as an empty message ("the zmq_msg_t structure passed to
     /// zmq_msg_send() is nulled during the call"), so it is left in its slot

@@ -56,8 +56,7 @@ impl Socket<'_> {
         fill: impl FnOnce(&mut [u8]),
     ) -> Result<()> {
         let mut slot = MaybeUninit::uninit();
-        let mut msg = RawMessage::place_zeroed(&mut slot, len)?;
-        fill(msg.bytes_mut());
+        let msg = RawMessage::place_filled(&mut slot, len, fill)?;
         self.send_placed(msg, flags)
     }
 
